@@ -1,0 +1,88 @@
+# lme - Unix mail and directory coexistence gateway for Lotus Notes / Domino.
+#
+#   make            build the programs into bin/
+#   make run        install what is missing, build, run dispatch in the
+#                   foreground on the in-repo spool/ and lme.conf
+#   make check      install what is missing, build, run every test
+#   make bench      throughput and memory figures (see README)
+#   make fuzz       libFuzzer targets (clang)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1 ...   build with ASan+UBSan
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS     = gmime-3.0 glib-2.0 libxml-2.0 inih ldap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS)
+LDLIBS  = -lmilter -llber $(PKG_LIBS) -lpthread
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_OBJ  = $(LIB_SRC:.c=.o)
+LIB_HDR  = $(wildcard lib/*.h)
+PROGS    = $(patsubst %.c,%,$(sort $(wildcard bin/*.c)))
+UNIT_SRC = $(sort $(wildcard test/unit/*.c))
+UNITS    = $(UNIT_SRC:.c=)
+
+all: $(PROGS) $(UNITS)
+
+lib/liblme.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+lib/%.o: lib/%.c $(LIB_HDR) .build-flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+bin/%: bin/%.c lib/liblme.a $(LIB_HDR) .build-flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
+
+test/unit/%: test/unit/%.c lib/liblme.a $(LIB_HDR) .build-flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
+
+# Rebuild everything when the compiler flags change (SANITIZE=1 and back).
+.build-flags: FORCE
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
+deps:
+	@tools/install-deps
+
+run: deps
+	$(MAKE) all
+	@test -f lme.conf.local || cp lme.conf lme.conf.local
+	bin/dispatch -f -c lme.conf.local
+
+check: deps
+	$(MAKE) all
+	@tools/lint
+	@tools/run-tests
+
+bench: deps
+	$(MAKE) all
+	@tools/bench
+
+fuzz:
+	@tools/fuzz
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/lme/maps
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 lme.conf $(DESTDIR)$(PREFIX)/share/lme/lme.conf.example
+	install -m 644 maps/* $(DESTDIR)$(PREFIX)/share/lme/maps/
+
+clean:
+	rm -f $(PROGS) $(UNITS) lib/*.o lib/liblme.a .build-flags
+	rm -rf test/tmp
+
+.PHONY: all deps run check bench fuzz install clean FORCE

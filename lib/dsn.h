@@ -1,0 +1,47 @@
+/*++
+ * NAME
+ *	dsn 3
+ * SUMMARY
+ *	delivery status notifications (RFC 3464) to SMTP senders
+ * DESCRIPTION
+ *	dsn_queue() builds a multipart/report; report-type=delivery-status
+ *	message (a human-readable part, message/delivery-status with one
+ *	per-recipient block each, and the original headers, or the whole
+ *	message with RET=FULL) from the MAILER-DAEMON of smtp_domain to the
+ *	message's SMTP sender, and queues it in mts-in (null sender, "report
+ *	yes" in the envelope) for mexin to submit.
+ *
+ *	No report is made, and 1 is returned, for a null sender, for a
+ *	message that is itself a report, or when every recipient's NOTIFY
+ *	excludes the action (NOTIFY=NEVER, or no SUCCESS for "delivered").
+ *
+ *	The new report's queue id is logged against the original's, as
+ *	Postfix does: "ID: sender non-delivery notification: NEWID".
+ * DIAGNOSTICS
+ *	0 and why when the report could not be queued (the caller defers).
+ *--*/
+#ifndef LME_DSN_H
+#define LME_DSN_H
+
+#include <glib.h>
+
+#include "conf.h"
+#include "envelope.h"
+#include "spool.h"
+
+struct dsn_rcpt {
+	const char *addr;		/* the recipient as the sender wrote it */
+	const char *orcpt;		/* RFC 3461 ORCPT, or NULL */
+	const char *notify;		/* RFC 3461 NOTIFY, or NULL */
+	const char *action;		/* failed, delayed, delivered, relayed */
+	const char *status;		/* e.g. 5.1.1 */
+	const char *diag;		/* diagnostic text, or NULL */
+};
+
+/* dsn_queue - report on rcpts (struct dsn_rcpt *) of the message in the
+ * queue file msgpath (envelope env) to its sender through mts_in */
+int     dsn_queue(const struct conf *conf, struct spool_queue *mts_in,
+		  const struct envelope *env, const char *msgpath,
+		  GPtrArray *rcpts, GString *why);
+
+#endif
