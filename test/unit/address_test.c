@@ -43,6 +43,8 @@ int main(void)
 	CHECK(address_imcea_decode("NOTES", "IMCEANOTES-x@other.com", "example.com") == NULL, "other domain");
 	CHECK(address_imcea_decode("NOTES", "IMCEANOTES-a+0Db@example.com", "example.com") == NULL, "no CR");
 	CHECK(address_imcea_decode("NOTES", "john@example.com", "example.com") == NULL, "not IMCEA");
+	CHECK(address_imcea_decode("NOTES", "IMCEANOTES-a\nb@example.com", "example.com") == NULL,
+	      "raw control character refused (found by fuzz_imcea)");
 	for (i = 0; i < G_N_ELEMENTS(abbr); i++) {
 		s = address_notes_abbreviate(abbr[i].in);
 		CHECK_STR(s, abbr[i].want, abbr[i].in);
