@@ -83,8 +83,11 @@ static int report(GString *why, const char *file, int line, const char *text,
 	va_start(ap, fmt);
 	g_string_vprintf(msg, fmt, ap);
 	va_end(ap);
-	g_string_printf(why, "%s:%d:%ld: %s", file, line,
-			text ? g_utf8_strlen(text, (gssize) off) + 1 : 1L, msg->str);
+	if (line == 0)
+		g_string_printf(why, "%s: %s", file, msg->str);
+	else
+		g_string_printf(why, "%s:%d:%ld: %s", file, line,
+				text ? g_utf8_strlen(text, (gssize) off) + 1 : 1L, msg->str);
 	g_string_free(msg, TRUE);
 	return 0;
 }
@@ -126,8 +129,9 @@ static int read_lines(struct src_file *f, const char *path, GString *why)
 		for (p = body; p < end; p++)
 			if (*p == '\n')
 				line++, bol = p + 1;
+		report(why, path, line, bol, (size_t) (end - bol), "invalid UTF-8");
 		g_free(text);
-		return report(why, path, line, bol, (size_t) (end - bol), "invalid UTF-8");
+		return 0;
 	}
 	f->lines = g_strsplit(body, "\n", 0);
 	g_free(text);
