@@ -509,6 +509,8 @@ static void test_filters(void)
 		{"two filters ANDed", "FILTER Mail NE \"\"\nFILTER NotesAddr EQ \"j@X\"", "a", 1},
 		{"two filters, one fails", "FILTER Mail NE \"\"\nFILTER NotesAddr EQ \"other@X\"", "a", 0},
 		{"prefixed attribute", "FILTER proxyAddresses(NOTES:) EQ \"J@x\"", "a", 1},
+		{"man page example, kept", "FILTER displayName NE \"Backup, Service\" & \"Scanner\"", "a", 1},
+		{"man page example, dropped", "FILTER FullName NE \"Backup, Service\" & \"Scanner\"", "a", 0},
 	};
 	GString *why = g_string_new("");
 	size_t  i;
@@ -526,12 +528,40 @@ static void test_filters(void)
 			maptbl_entry_add(e, "mail", cases[i].mail);
 		maptbl_entry_add(e, "proxyAddresses", "SMTP:j@example.com");
 		maptbl_entry_add(e, "proxyAddresses", "NOTES:j@X");
+		maptbl_entry_add(e, "displayName", strstr(cases[i].label, "dropped") ? "backup, service" : "Jane");
 		if (t)
 			CHECK(maptbl_filter(t, MAPTBL_TO_NOTES, e) == cases[i].want, "%s", cases[i].label);
 		CHECK(t && maptbl_filter(t, MAPTBL_TO_LDAP, e) == 1, "%s: no filters the other way", cases[i].label);
 		g_hash_table_destroy(e);
 		maptbl_free(t);
 	}
+	write_tables("", NULL);
+	g_string_free(why, TRUE);
+}
+
+/* test_map_error - an evaluation error names the file, line and rule */
+static void test_map_error(void)
+{
+	GString *why = g_string_new("");
+	struct maptbl *t;
+	GHashTable *e = maptbl_entry_new(), *m;
+	char   *want;
+
+	write_tables("mapmex.tbl", "; long\nFullName = LEFT(NotesAddr, 2000, \"x\") LEFT(NotesAddr, 2000, \"x\")\n");
+	t = maptbl_load(dir, conf, why);
+	CHECK(t != NULL, "long rule loads: %s", why->str);
+	if (t) {
+		maptbl_entry_add(e, "proxyAddresses", "NOTES:a@b");
+		m = maptbl_map(t, MAPTBL_TO_NOTES, e, why);
+		CHECK(m == NULL, "result over 2048 characters is an error");
+		want = g_strdup_printf("%s/mapmex.tbl:2: rule for FullName: result longer than 2048 characters", dir);
+		CHECK_STR(why->str, want, "evaluation error message");
+		g_free(want);
+		if (m)
+			g_hash_table_destroy(m);
+		maptbl_free(t);
+	}
+	g_hash_table_destroy(e);
 	write_tables("", NULL);
 	g_string_free(why, TRUE);
 }
@@ -612,6 +642,7 @@ int     main(int argc, char **argv)
 	test_tables();
 	test_filters();
 	test_unique();
+	test_map_error();
 	test_defaults(argv[1]);
 
 	{
