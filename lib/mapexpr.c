@@ -285,7 +285,7 @@ struct mapexpr *mapexpr_parse(const char *text, size_t start, mapexpr_resolve re
 /* checked - r if within the length limit, else NULL and why */
 static char *checked(char *r, GString *why)
 {
-	if (r && g_utf8_strlen(r, -1) > MAPTBL_MAX_VALUE) {
+	if (r && strlen(r) > MAPTBL_MAX_VALUE && g_utf8_strlen(r, -1) > MAPTBL_MAX_VALUE) {
 		g_string_printf(why, "result longer than %d characters", MAPTBL_MAX_VALUE);
 		g_free(r);
 		return NULL;
@@ -305,7 +305,7 @@ char   *mapexpr_eval(const struct mapexpr *e, const char *const *tagvals,
 	case MX_LIT:
 		return g_strdup(e->lit);
 	case MX_TAG:
-		return checked(g_strdup(tagvals[e->tag] ? tagvals[e->tag] : ""), why);
+		return checked(g_strdup(tagvals[e->tag] ? tagvals[e->tag] : ""), why);	/* bounded by MAXLEN */
 	case MX_CAT:
 		s = g_string_new("");
 		for (i = 0; i < e->kids->len; i++) {

@@ -22,8 +22,10 @@ struct amap_ent {
 	char   *attr;			/* without the prefix */
 	char   *prefix;			/* "NOTES:", or NULL */
 	char   *full;			/* as written: attr(PREFIX) */
+	char   *fold;			/* attr casefolded: the key in entries */
 	int     key;			/* priority, 0: none */
 	int     line;
+	int     used;			/* read by a rule */
 };
 
 struct amap {
@@ -35,6 +37,7 @@ struct amap {
 
 struct rule {
 	char   *name;			/* in the mapped entry */
+	char   *fold;			/* name casefolded */
 	int     maxlen;
 	struct mapexpr *expr;
 	int     line;
@@ -224,6 +227,7 @@ static void amap_ent_free(struct amap_ent *e)
 	g_free(e->attr);
 	g_free(e->prefix);
 	g_free(e->full);
+	g_free(e->fold);
 	g_free(e);
 }
 
@@ -275,6 +279,7 @@ static int amap_line(struct amap *m, struct src_file *f, int i, GString *why)
 		goto bad;
 	}
 	e->attr = g_strndup(s + pos, n);
+	e->fold = g_utf8_casefold(e->attr, -1);
 	pos += n;
 	if (s[pos] == '(') {
 		size_t  p0 = ++pos;
@@ -393,8 +398,10 @@ static int resolve_src(void *ctx, const char *tag, GString *why)
 
 	if (e)
 		for (i = 0; i < rs->src->ents->len; i++)
-			if (g_ptr_array_index(rs->src->ents, i) == e)
+			if (g_ptr_array_index(rs->src->ents, i) == e) {
+				e->used = 1;
 				return (int) i;
+			}
 	g_string_printf(why, "unknown tag %s (not in %s)", tag, rs->src->name);
 	return -1;
 }
@@ -403,6 +410,7 @@ static int resolve_src(void *ctx, const char *tag, GString *why)
 static void rule_free(struct rule *r)
 {
 	g_free(r->name);
+	g_free(r->fold);
 	mapexpr_free(r->expr);
 	g_free(r);
 }
@@ -537,7 +545,7 @@ static int rule_line(struct ruleset *rs, struct src_file *f, int i, GString *why
 	const char *special;
 	struct amap_ent *e;
 	struct rule *r;
-	char   *name, *fold;
+	char   *name;
 	guint   k;
 
 	if ((n = ident(s, pos)) == 0)
@@ -564,22 +572,17 @@ static int rule_line(struct ruleset *rs, struct src_file *f, int i, GString *why
 	r->name = g_strdup(special ? special : e->full);
 	r->maxlen = e ? e->maxlen : MAPTBL_MAX_VALUE;
 	r->line = i + 1;
-	fold = g_utf8_casefold(r->name, -1);
+	r->fold = g_utf8_casefold(r->name, -1);
 	for (k = 0; k < rs->rules->len; k++) {
 		struct rule *old = g_ptr_array_index(rs->rules, k);
-		char   *ofold = g_utf8_casefold(old->name, -1);
-		int     same = strcmp(fold, ofold) == 0;
 
-		g_free(ofold);
-		if (same) {
+		if (strcmp(r->fold, old->fold) == 0) {
 			report(why, f->path, i + 1, s, pos, "a second rule for %s (the first is at line %d)",
 			       r->name, old->line);
-			g_free(fold);
 			rule_free(r);
 			return 0;
 		}
 	}
-	g_free(fold);
 	g_string_truncate(why, 0);
 	if ((r->expr = mapexpr_parse(s, eq + 1, resolve_src, rs, &errpos, why)) == NULL) {
 		char   *msg = g_strdup(why->str);
@@ -785,7 +788,7 @@ const char *maptbl_entry_first(GHashTable *e, const char *attr)
 /* cut - shorten s in place to at most max characters */
 static void cut(char *s, int max)
 {
-	if (g_utf8_strlen(s, -1) > max)
+	if (strlen(s) > (size_t) max && g_utf8_strlen(s, -1) > max)
 		*g_utf8_offset_to_pointer(s, max) = 0;
 }
 
@@ -800,7 +803,7 @@ static int has_prefix(const char *value, const char *prefix, int anycase)
 /* tag_value - the value a source tag has in src; NULL and why if not UTF-8 */
 static char *tag_value(const struct amap_ent *e, GHashTable *src, GString *why)
 {
-	GPtrArray *v = maptbl_entry_get(src, e->attr);
+	GPtrArray *v = g_hash_table_lookup(src, e->fold);
 	char   *r = NULL;
 	guint   k;
 	int     anycase;
@@ -842,10 +845,14 @@ GHashTable *maptbl_map(const struct maptbl *t, enum maptbl_dir d, GHashTable *sr
 	guint   n = rs->src->ents->len, k;
 	char  **vals = g_new0(char *, n + 1);
 	GHashTable *out = NULL;
+	guint   j;
 
-	for (k = 0; k < n; k++)
-		if ((vals[k] = tag_value(g_ptr_array_index(rs->src->ents, k), src, why)) == NULL)
+	for (k = 0; k < n; k++) {
+		struct amap_ent *e = g_ptr_array_index(rs->src->ents, k);
+
+		if (e->used && (vals[k] = tag_value(e, src, why)) == NULL)
 			goto done;
+	}
 	out = maptbl_entry_new();
 	for (k = 0; k < rs->rules->len; k++) {
 		struct rule *r = g_ptr_array_index(rs->rules, k);
@@ -861,18 +868,24 @@ GHashTable *maptbl_map(const struct maptbl *t, enum maptbl_dir d, GHashTable *sr
 			goto done;
 		}
 		cut(v, r->maxlen);
-		maptbl_entry_add(out, r->name, v);
-		g_free(v);
+		{
+			GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
+
+			g_ptr_array_add(one, v);
+			g_hash_table_insert(out, g_strdup(r->fold), one);
+		}
 	}
 done:
-	g_strfreev(vals);
+	for (j = 0; j < n; j++)
+		g_free(vals[j]);
+	g_free(vals);
 	return out;
 }
 
 /* filter_values - the values a filter compares: casefolded */
 static GPtrArray *filter_values(const struct amap_ent *e, GHashTable *src)
 {
-	GPtrArray *v = maptbl_entry_get(src, e->attr);
+	GPtrArray *v = g_hash_table_lookup(src, e->fold);
 	GPtrArray *r = g_ptr_array_new_with_free_func(g_free);
 	guint   k;
 
