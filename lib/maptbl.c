@@ -933,7 +933,8 @@ int     maptbl_filter(const struct maptbl *t, enum maptbl_dir d, GHashTable *src
 	return pass;
 }
 
-/* key_string - the first level key values of e joined; *empty if all "" */
+/* key_string - the first level key values of e joined (casefolded, or as
+ * NAME=VALUE for messages); *empty if all are "" */
 static char *key_string(GHashTable *e, const char *const *keys, int level, int *empty, int named)
 {
 	GString *s = g_string_new("");
@@ -945,9 +946,15 @@ static char *key_string(GHashTable *e, const char *const *keys, int level, int *
 
 		if (i)
 			g_string_append(s, named ? "+" : MAPTBL_KEY_SEP);
-		if (named)
+		if (named) {
 			g_string_append_printf(s, "%s=", keys[i]);
-		g_string_append(s, v ? v : "");
+			g_string_append(s, v ? v : "");
+		} else if (v) {
+			char   *fold = g_utf8_casefold(v, -1);
+
+			g_string_append(s, fold);
+			g_free(fold);
+		}
 		if (v && *v)
 			*empty = 0;
 	}

@@ -105,7 +105,11 @@ const char *maptbl_entry_first(GHashTable *e, const char *attr);
  * entries: for each, its key string, or NULL if rejected.  The key of an
  * entry is the value of the first key attribute if that is unique among
  * all entries; else the first and second joined by MAPTBL_KEY_SEP, if
- * that combination is unique; and so on.  An entry for which no
+ * that combination is unique; and so on.  Key values are compared and
+ * returned casefolded (g_utf8_casefold), as both directories compare
+ * names: "John Smith" and "john smith" are not unique, and a case-only
+ * change of a name keeps its key (the change itself is still seen, since
+ * mapped values keep their case).  An entry for which no
  * combination is unique, or whose key values are all empty, is rejected:
  * a pointer to it is appended to rejected (if not NULL; not copied) and
  * one line "key NAME=VALUE[+NAME=VALUE...] is not unique" (or "has no

@@ -593,19 +593,21 @@ static void test_unique(void)
 		return;
 	g_ptr_array_add(entries, notes_entry("X", "D1"));	/* 0: X+D1 */
 	g_ptr_array_add(entries, notes_entry("X", "D2"));	/* 1: X+D2 */
-	g_ptr_array_add(entries, notes_entry("Y", "D1"));	/* 2: Y */
+	g_ptr_array_add(entries, notes_entry("Y", "D1"));	/* 2: y+d1 */
 	g_ptr_array_add(entries, notes_entry("Z", "D3"));	/* 3: rejected */
 	g_ptr_array_add(entries, notes_entry("Z", "D3"));	/* 4: rejected */
 	g_ptr_array_add(entries, notes_entry(NULL, ""));	/* 5: no key value */
-	g_ptr_array_add(entries, notes_entry("y", "D9"));	/* 6: case differs: unique */
+	g_ptr_array_add(entries, notes_entry("y", "D9"));	/* 6: y+d9 */
+	g_ptr_array_add(entries, notes_entry("W", "D1"));	/* 7: w */
 	keys = maptbl_unique_key(t, MAPTBL_TO_NOTES, entries, rejected, why);
-	CHECK_STR(keys->pdata[0], "X" MAPTBL_KEY_SEP "D1", "first+second key");
-	CHECK_STR(keys->pdata[1], "X" MAPTBL_KEY_SEP "D2", "first+second key, other");
-	CHECK_STR(keys->pdata[2], "Y", "first key alone");
+	CHECK_STR(keys->pdata[0], "x" MAPTBL_KEY_SEP "d1", "first+second key");
+	CHECK_STR(keys->pdata[1], "x" MAPTBL_KEY_SEP "d2", "first+second key, other");
+	CHECK_STR(keys->pdata[2], "y" MAPTBL_KEY_SEP "d1", "first key not unique ignoring case");
 	CHECK_STR(keys->pdata[3], NULL, "no unique combination");
 	CHECK_STR(keys->pdata[4], NULL, "no unique combination, other");
 	CHECK_STR(keys->pdata[5], NULL, "no key value");
-	CHECK_STR(keys->pdata[6], "y", "keys compare byte-exact");
+	CHECK_STR(keys->pdata[6], "y" MAPTBL_KEY_SEP "d9", "keys compare ignoring case");
+	CHECK_STR(keys->pdata[7], "w", "first key alone, casefolded");
 	CHECK(rejected->len == 3 && rejected->pdata[0] == entries->pdata[3] && rejected->pdata[2] == entries->pdata[5],
 	      "rejected entries");
 	CHECK_STR(why->str, "key FullName=Z+MailDomain=D3 is not unique\n"
