@@ -644,7 +644,7 @@ static void ruleset_lists(struct ruleset *rs)
 		struct amap_ent *e = g_ptr_array_index(keyed, k);
 		const char *special = is_special(e->tag);
 
-		g_ptr_array_add(rs->keys, g_strdup(special ? special : e->full));
+		g_ptr_array_add(rs->keys, g_utf8_casefold(special ? special : e->full, -1));
 	}
 	g_ptr_array_add(rs->keys, NULL);
 	g_ptr_array_free(keyed, TRUE);

@@ -82,8 +82,9 @@ GHashTable *maptbl_map(const struct maptbl *t, enum maptbl_dir d, GHashTable *sr
 int     maptbl_filter(const struct maptbl *t, enum maptbl_dir d, GHashTable *src);
 
 /* maptbl_keys - NULL-terminated target-side key names in priority order (KEY
- * column of the target amap, as named in mapped entries: "TA", "DN" or the
- * ATTRIBUTE) */
+ * column of the target amap: "TA", "DN" or the ATTRIBUTE), casefolded as
+ * the keys of mapped entries are ("fullname", "ta"): g_hash_table_lookup()
+ * on a mapped entry finds them */
 const char *const *maptbl_keys(const struct maptbl *t, enum maptbl_dir d);
 
 /* maptbl_entry_new - an empty entry: casefolded keys, GPtrArray of char * */

@@ -378,10 +378,10 @@ static void test_defaults(const char *maps)
 	if (t == NULL)
 		return;
 	k = maptbl_keys(t, MAPTBL_TO_NOTES);
-	CHECK(k[0] && strcmp(k[0], "FullName") == 0 && k[1] && strcmp(k[1], "MailDomain") == 0 && !k[2],
-	      "keys to Notes: FullName, MailDomain");
+	CHECK(k[0] && strcmp(k[0], "fullname") == 0 && k[1] && strcmp(k[1], "maildomain") == 0 && !k[2],
+	      "keys to Notes: FullName, MailDomain, casefolded");
 	k = maptbl_keys(t, MAPTBL_TO_LDAP);
-	CHECK(k[0] && strcmp(k[0], "TA") == 0 && !k[1], "key to LDAP: TA");
+	CHECK(k[0] && strcmp(k[0], "ta") == 0 && !k[1], "key to LDAP: TA");
 	k = maptbl_source_attrs(t, MAPTBL_TO_NOTES);
 	CHECK(contains(k, "proxyAddresses") && contains(k, "mail") && contains(k, "displayName")
 	      && !contains(k, "$$DN"), "LDAP attributes to read");
@@ -610,9 +610,9 @@ static void test_unique(void)
 	CHECK_STR(keys->pdata[7], "w", "first key alone, casefolded");
 	CHECK(rejected->len == 3 && rejected->pdata[0] == entries->pdata[3] && rejected->pdata[2] == entries->pdata[5],
 	      "rejected entries");
-	CHECK_STR(why->str, "key FullName=Z+MailDomain=D3 is not unique\n"
-		  "key FullName=Z+MailDomain=D3 is not unique\n"
-		  "key FullName=+MailDomain= has no key value", "rejections reported");
+	CHECK_STR(why->str, "key fullname=Z+maildomain=D3 is not unique\n"
+		  "key fullname=Z+maildomain=D3 is not unique\n"
+		  "key fullname=+maildomain= has no key value", "rejections reported");
 	g_ptr_array_unref(keys);
 	g_ptr_array_free(rejected, TRUE);
 	g_ptr_array_free(entries, TRUE);
