@@ -35,6 +35,14 @@
  *	kept under "TA" and "DN".  A rule that gives "" yields the attribute
  *	with one empty value (the target should be cleared); an attribute with
  *	no rule is absent (leave the target alone).  Values keep their case.
+ *	Mapped entries' hash keys are casefolded; maptbl_target_attrs() gives
+ *	the names in their written case, for writing.
+ *
+ *	maptbl_filter() applies the FILTER lines of the direction's rule
+ *	file; maptbl_unique_key() the chained uniqueness rule of the KEY
+ *	column.  The conf given to maptbl_load() must outlive the tables.
+ *	Amap lines are shared by both directions; which way an attribute
+ *	flows is given only by the rules of each direction.
  * DIAGNOSTICS
  *	maptbl_load() fills why with "FILE:LINE:COLUMN: message" (columns
  *	count characters; a tab is one column).  maptbl_map() fills why on an
