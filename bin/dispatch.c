@@ -171,24 +171,29 @@ static void dispatch_reap(struct dispatch *d, int stopping)
 	pid_t   pid;
 	int     status;
 	time_t  now;
+	char   *how;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		now = time(NULL);
 		if ((c = supervise_exited(d->sv, pid, status, now)) == NULL)
 			continue;
-		char   *how = supervise_status(status);
-
-		if (stopping)
+		how = supervise_status(status);
+		if (stopping) {
 			msg_info("child %s (pid %ld) exited with %s", c->name, (long)pid, how);
-		else if (c->period > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		} else if (access(c->path, X_OK) != 0) {
+			msg_warn("child %s (pid %ld) exited with %s; not started again: %s: %s",
+				 c->name, (long)pid, how, c->path, g_strerror(errno));
+			supervise_remove(d->sv, c->name);
+		} else if (c->period > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			msg_info("%s (pid %ld) finished; next run in %lds", c->name, (long)pid,
 				 (long)(c->due - now));
-		else if (c->period > 0)
+		} else if (c->period > 0) {
 			msg_warn("child %s (pid %ld) exited with %s; next run in %lds", c->name,
 				 (long)pid, how, (long)(c->due - now));
-		else
+		} else {
 			msg_warn("child %s (pid %ld) exited with %s; restarting in %ds", c->name,
 				 (long)pid, how, c->backoff);
+		}
 		g_free(how);
 	}
 }
@@ -362,7 +367,7 @@ static int dispatch_check(struct dispatch *d)
 }
 
 /* usage - print the synopsis and exit */
-static void usage(int code)
+static void __attribute__((noreturn)) usage(int code)
 {
 	fprintf(code ? stderr : stdout, "usage: dispatch [-c FILE] [-f] [-v] [-n] [-h] [-V]\n");
 	exit(code);

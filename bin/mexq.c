@@ -363,6 +363,7 @@ int main(int argc, char **argv)
 		msg_fatal(EX_CONFIG, "%s", why->str);
 	if (!privs_drop(conf, why))
 		msg_fatal(EX_NOPERM, "%s", why->str);
+	msg_debug("configuration %s, spool %s", cpath, conf->spool);
 	if (strcmp(cmd, "list") == 0 && n <= 1)
 		return mexq_list(conf, n ? argv[optind + 1] : NULL);
 	if (strcmp(cmd, "show") == 0 && n == 1)

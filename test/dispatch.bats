@@ -321,3 +321,18 @@ stop_dispatch() {
 	assert_success
 	assert_output --partial "all passed"
 }
+
+@test "dispatch does not restart a child whose program has gone" {
+	fake_stage mexnts
+	fake_stage ntsmex
+	start_dispatch
+	wait_for '[ -s "$T/rec/mexnts" ] && [ -s "$T/rec/ntsmex" ]'
+	rm "$FB/mexnts"
+	kill -TERM "$(cut -d' ' -f1 "$T/rec/mexnts")"
+	wait_for 'grep -q "not started again" "$T/log"'
+	assert_file_contains "$T/log" "child mexnts (pid [0-9]*) exited with status 0; not started again: $FB/mexnts"
+	sleep 1.5
+	[ "$(lines "$T/rec/mexnts")" -eq 1 ]
+	kill -0 "$DPID"
+	stop_dispatch
+}
