@@ -33,7 +33,7 @@ PROGS    = $(patsubst %.c,%,$(sort $(wildcard bin/*.c)))
 UNIT_SRC = $(sort $(wildcard test/unit/*.c))
 UNITS    = $(UNIT_SRC:.c=)
 
-all: $(PROGS) $(UNITS)
+all: lib/liblme.a $(PROGS) $(UNITS)
 
 lib/liblme.a: $(LIB_OBJ)
 	rm -f $@
