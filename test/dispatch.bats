@@ -33,6 +33,7 @@ fake_stage() {
 	case "$mode" in
 	exit) body="exit $code" ;;
 	ignore-term) body="trap '' TERM; while :; do sleep 0.1; done" ;;
+	slow-term) body="trap 'sleep 1; echo \"\$\$ finished\" >> $T/rec/$name.sig; exit 0' TERM; while :; do sleep 0.1; done" ;;
 	*) body="while :; do sleep 0.1; done" ;;
 	esac
 	cat > "$FB/$name" <<EOF
@@ -334,5 +335,31 @@ stop_dispatch() {
 	sleep 1.5
 	[ "$(lines "$T/rec/mexnts")" -eq 1 ]
 	kill -0 "$DPID"
+	stop_dispatch
+}
+
+@test "dispatch waits for a child that takes a while to finish after SIGTERM" {
+	fake_stage mexnts slow-term
+	start_dispatch
+	wait_for '[ -s "$T/rec/mexnts" ]'
+	sleep 0.2
+	t0=$(date +%s%N)
+	kill -TERM "$DPID"
+	rc=0; wait "$DPID" || rc=$?
+	[ "$rc" -eq 0 ]
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$ms" -ge 900 ] && [ "$ms" -lt 4500 ]
+	assert_file_contains "$T/rec/mexnts.sig" "finished"
+	run grep -c SIGKILL "$T/log"; assert_output 0
+}
+
+@test "dispatch without -f logs to syslog and starts the stages without -f; -v is passed on" {
+	fake_stage mexnts
+	"$FB/dispatch" -v -c "$T/lme.conf" > "$T/out" 2> "$T/log" 3>&- &
+	DPID=$!
+	wait_for '[ -s "$T/rec/mexnts" ]'
+	run cut -d' ' -f2- "$T/rec/mexnts"
+	assert_output "-v -c $T/lme.conf"
+	run grep -c "started mexnts" "$T/log"; assert_output 0
 	stop_dispatch
 }
