@@ -299,3 +299,9 @@ field() { printf '%s\n' "$2" | cut -f"$1"; }
 	assert_failure 78
 	assert_output --partial "$T/lme.conf:"
 }
+
+@test "queue_info unit test: states, ages, reason files, printable fields, metrics text" {
+	run "$LME_ROOT/test/unit/queue_info_test" "$T"
+	assert_success
+	assert_output --partial "all passed"
+}
