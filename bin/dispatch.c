@@ -397,11 +397,11 @@ int main(int argc, char **argv)
 	d.cpath = g_canonicalize_filename(conf_path(cpath), NULL);
 	if ((d.conf = conf_load(d.cpath, why)) == NULL)
 		msg_fatal(EX_CONFIG, "%s", why->str);
+	d.bindir = dispatch_bindir(argv[0]);
+	if (!privs_drop(d.conf, why))
+		msg_fatal(check ? EX_CONFIG : EX_NOPERM, "%s", why->str);
 	if (check)
 		return dispatch_check(&d);
-	if (!privs_drop(d.conf, why))
-		msg_fatal(EX_NOPERM, "%s", why->str);
-	d.bindir = dispatch_bindir(argv[0]);
 	dispatch_signals();
 	return dispatch_run(&d);
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,10 +99,15 @@ static int supervise_next_backoff(struct supervise_child *c, time_t now)
 
 /* supervise_exec - in the child: clean signal state, stdin from
  * /dev/null, then become the program; never returns */
-static void supervise_exec(const struct supervise_child *c)
+static void supervise_exec(const struct supervise_child *c, pid_t parent)
 {
 	sigset_t none;
 	int     sig, fd;
+
+	/* should the supervisor die without a word, its children stop too */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(0);
 
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -118,6 +124,7 @@ static void supervise_exec(const struct supervise_child *c)
 
 int supervise_start(struct supervise_child *c, time_t now, GString *why)
 {
+	pid_t   parent = getpid();
 	pid_t   pid = fork();
 
 	if (pid < 0) {
@@ -127,7 +134,7 @@ int supervise_start(struct supervise_child *c, time_t now, GString *why)
 		return 0;
 	}
 	if (pid == 0)
-		supervise_exec(c);
+		supervise_exec(c, parent);
 	c->pid = pid;
 	c->started = now;
 	return 1;

@@ -20,6 +20,8 @@
  *	supervise_start() forks and executes the child with the signal
  *	mask cleared, default signal dispositions and standard input from
  *	/dev/null; standard output and error are those of the supervisor.
+ *	The child gets SIGTERM should the supervisor die (Linux parent-death
+ *	signal), so that no stage outlives a killed supervisor.
  * DIAGNOSTICS
  *	supervise_start() returns 0 and explains in why when fork() fails;
  *	a failed execv() shows as an exit status of 127 (EX_UNAVAILABLE is

@@ -13,6 +13,7 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${EXTRA:-}" ]; then rm -rf "$EXTRA"; fi
 	if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
 		kill -KILL "$DPID" 2>/dev/null || true
 	fi
@@ -362,4 +363,36 @@ stop_dispatch() {
 	assert_output "-v -c $T/lme.conf"
 	run grep -c "started mexnts" "$T/log"; assert_output 0
 	stop_dispatch
+}
+
+@test "dispatch killed with SIGKILL: its children get SIGTERM, none is left behind" {
+	fake_stage mexnts
+	start_dispatch
+	wait_for '[ -s "$T/rec/mexnts" ]'
+	sleep 0.2
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	wait_for '[ -s "$T/rec/mexnts.sig" ]'
+	assert_file_contains "$T/rec/mexnts.sig" "TERM"
+}
+
+@test "dispatch -n as root with [lme] user creates the queues as that user" {
+	require_root
+	id nobody > /dev/null 2>&1 || skip "no user nobody"
+	# a directory that user can reach (the test's own is private)
+	EXTRA=$(mktemp -d /tmp/lme-dispatch-test.XXXXXX)
+	chmod 755 "$EXTRA"
+	mkdir "$EXTRA/spool" "$EXTRA/maps"
+	chown nobody "$EXTRA/spool"
+	cp "$T/maps/addresses" "$EXTRA/maps/" && chmod 644 "$EXTRA/maps/addresses"
+	lme_conf_set lme user nobody
+	lme_conf_set lme spool "$EXTRA/spool"
+	lme_conf_set lme maps "$EXTRA/maps"
+	run "$BIN/dispatch" -n -c "$T/lme.conf"
+	assert_success
+	assert_equal "$(stat -c %U "$EXTRA/spool/readyout")" nobody
+	lme_conf_set lme user no-such-user-here
+	run "$BIN/dispatch" -n -c "$T/lme.conf"
+	assert_failure 78
+	assert_output --partial 'unknown user "no-such-user-here"'
 }
