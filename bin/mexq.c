@@ -2,19 +2,21 @@
  * NAME
  *	mexq 8
  * SUMMARY
- *	the operator's queue tool: list, show, requeue, delete, stats
+ *	the operator's queue tool: list, show, requeue, delete, inject, stats
  * SYNOPSIS
  *	mexq [-c FILE] [-v] list [QUEUE]
  *	mexq [-c FILE] [-v] show ID
  *	mexq [-c FILE] [-v] requeue ID
  *	mexq [-c FILE] [-v] delete ID
+ *	mexq [-c FILE] [-v] inject QUEUE < FILE
  *	mexq [-c FILE] [-v] stats [-p]
  * DESCRIPTION
  *	What the Queue Viewer of the original connector showed, for the
  *	spool of lme.conf: one tab-separated line per message (list), one
  *	message's envelope, headers and failure reason (show), a failed
  *	message sent back to the queue it failed in or a deferred one made
- *	due now (requeue), a message removed (delete), and the count and
+ *	due now (requeue), a message removed (delete), a saved message put
+ *	into a queue under a fresh id (inject), and the count and
  *	oldest age per queue (stats; with -p in the Prometheus text format,
  *	as dispatch writes it to metrics_file).
  *
@@ -33,6 +35,8 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <libxml/xmlreader.h>
 
 #include "conf.h"
 #include "envelope.h"
@@ -304,6 +308,134 @@ static int mexq_delete(const struct conf *conf, const char *id)
 	return 0;
 }
 
+/* mexq_read_all - all of in into out, at most max bytes */
+static int mexq_read_all(FILE *in, GString *out, long max, GString *why)
+{
+	char    buf[65536];
+	size_t  n;
+
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if ((long)(out->len + n) > max) {
+			g_string_printf(why, "larger than %ld bytes", max);
+			return 0;
+		}
+		g_string_append_len(out, buf, (gssize)n);
+	}
+	if (ferror(in)) {
+		g_string_printf(why, "read standard input: %s", g_strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+/* mexq_copy_bounded - the rest of in to out, at most max bytes; 0 and
+ * why when longer or on an I/O error */
+static int mexq_copy_bounded(FILE *in, FILE *out, long max, GString *why)
+{
+	char    buf[65536];
+	size_t  n;
+	long    total = 0;
+
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if ((total += (long)n) > max) {
+			g_string_printf(why, "larger than %ld bytes", max);
+			return 0;
+		}
+		if (fwrite(buf, 1, n, out) != n) {
+			g_string_printf(why, "write: %s", g_strerror(errno));
+			return 0;
+		}
+	}
+	if (ferror(in)) {
+		g_string_printf(why, "read standard input: %s", g_strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* mexq_dxl_ok - a well-formed XML document whose root is <document>;
+ * no network, no DTD loading, no entity substitution */
+static int mexq_dxl_ok(const char *data, size_t len, GString *why)
+{
+	xmlTextReaderPtr r = xmlReaderForMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET
+						| XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	int     ret, root = 0;
+
+	if (!r) {
+		g_string_printf(why, "cannot read the document");
+		return 0;
+	}
+	while ((ret = xmlTextReaderRead(r)) == 1) {
+		if (!root && xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT) {
+			root = 1;
+			if (g_strcmp0((const char *)xmlTextReaderConstLocalName(r), "document") != 0) {
+				g_string_printf(why, "the root element is not <document>");
+				ret = -2;
+				break;
+			}
+		}
+	}
+	xmlFreeTextReader(r);
+	if (ret == -1 || !root)
+		g_string_printf(why, "not a well-formed DXL document");
+	return ret == 0 && root;
+}
+
+/* mexq_inject - standard input into QUEUE under a fresh id: an envelope
+ * and message for an SMTP-side queue, a DXL document for a Notes-side one */
+static int mexq_inject(const struct conf *conf, const char *name)
+{
+	GString *why = g_string_new(NULL);
+	struct spool_queue *q;
+	struct spool_writer *w;
+	struct envelope *env = NULL;
+	char   *id, *data = NULL;
+	size_t  len = 0;
+	int     ok;
+
+	if (!queue_info_known(name) || queue_info_is_bad(name))
+		msg_fatal(EX_USAGE, "cannot inject into \"%s\": not a queue a stage reads", name);
+	if (queue_info_is_smtp(name)) {
+		if ((env = envelope_read(stdin, why)) == NULL)
+			msg_fatal(EX_DATAERR, "standard input: %s", why->str);
+	} else {
+		GString *doc = g_string_new(NULL);
+
+		if (!mexq_read_all(stdin, doc, conf->max_document_size, why)
+		    || !mexq_dxl_ok(doc->str, doc->len, why))
+			msg_fatal(EX_DATAERR, "standard input: %s", why->str);
+		len = doc->len;
+		data = g_string_free(doc, FALSE);
+	}
+	q = mexq_open(conf, name);
+	id = spool_new_id();
+	if ((w = spool_create(q, id, why)) == NULL)
+		msg_fatal(EX_TEMPFAIL, "%s", why->str);
+	if (env) {
+		g_free(env->id);
+		env->id = g_strdup(id);
+		ok = envelope_write(w->fp, env, why)
+		    && mexq_copy_bounded(stdin, w->fp, conf->max_message_size, why);
+	} else {
+		ok = fwrite(data, 1, len, w->fp) == len;
+		if (!ok)
+			g_string_printf(why, "write: %s", g_strerror(errno));
+	}
+	if (!ok) {
+		spool_abort(w);
+		msg_fatal(strstr(why->str, "larger than") ? EX_DATAERR : EX_TEMPFAIL,
+			  "standard input: %s", why->str);
+	}
+	if (!spool_commit(w, why))
+		msg_fatal(EX_TEMPFAIL, "%s", why->str);
+	mexq_audit("%s: status=queued (%s) by mexq inject", id, name);
+	envelope_free(env);
+	g_free(data);
+	g_free(id);
+	spool_close(q);
+	g_string_free(why, TRUE);
+	return 0;
+}
+
 /* mexq_stats - queue messages oldest_seconds deferred claimed, or the
  * Prometheus text of metrics_file */
 static int mexq_stats(const struct conf *conf, int prometheus)
@@ -333,7 +465,7 @@ static void __attribute__((noreturn)) usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 		"usage: mexq [-c FILE] [-v] list [QUEUE] | show ID | requeue ID | delete ID"
-		" | stats [-p]\n       mexq -h | -V\n");
+		" | inject QUEUE | stats [-p]\n       mexq -h | -V\n");
 	exit(code);
 }
 
@@ -372,6 +504,8 @@ int main(int argc, char **argv)
 		return mexq_requeue(conf, argv[optind + 1]);
 	if (strcmp(cmd, "delete") == 0 && n == 1)
 		return mexq_delete(conf, argv[optind + 1]);
+	if (strcmp(cmd, "inject") == 0 && n == 1)
+		return mexq_inject(conf, argv[optind + 1]);
 	if (strcmp(cmd, "stats") == 0 && (n == 0 || (n == 1 && !strcmp(argv[optind + 1], "-p"))))
 		return mexq_stats(conf, n == 1);
 	usage(EX_USAGE);

@@ -305,3 +305,49 @@ field() { printf '%s\n' "$2" | cut -f"$1"; }
 	assert_success
 	assert_output --partial "all passed"
 }
+
+@test "mexq inject: an envelope and message into an SMTP-side queue, under a fresh id" {
+	sed 's/@ID@/old-id/' "$FX/smtp.msg" > "$T/saved"
+	run "$BIN/mexq" inject readyout < "$T/saved"
+	assert_success
+	assert_output --regexp '^[0-9]+\.M[0-9]+P[0-9]+Q[0-9]+\.[^ ]+: status=queued \(readyout\) by mexq inject$'
+	id=${output%%:*}
+	assert_file_exist "$T/spool/readyout/new/$id"
+	# the envelope carries the new id; everything else is as it was
+	assert_equal "$(sed -n 2p "$T/spool/readyout/new/$id")" "id $id"
+	diff <(sed 2d "$T/saved") <(sed 2d "$T/spool/readyout/new/$id")
+	[ "$(ls -A "$T/spool/readyout/tmp" | wc -l)" -eq 0 ]
+}
+
+@test "mexq inject: a DXL document into exchange.box; a broken one is refused with 65" {
+	run "$BIN/mexq" inject exchange.box < "$FX/memo.dxl"
+	assert_success
+	id=${output%%:*}
+	cmp "$FX/memo.dxl" "$T/spool/exchange.box/new/$id"
+	printf '<document><item name="x">unclosed</document>' > "$T/bad.dxl"
+	run "$BIN/mexq" inject exchange.box < "$T/bad.dxl"
+	assert_failure 65
+	assert_output --partial "not a well-formed DXL document"
+	printf '<html/>' > "$T/bad.dxl"
+	run "$BIN/mexq" inject exchange.box < "$T/bad.dxl"
+	assert_failure 65
+	assert_output --partial "root element is not <document>"
+	[ "$(queue_count exchange.box)" -eq 1 ]
+	[ "$(ls -A "$T/spool/exchange.box/tmp" | wc -l)" -eq 0 ]
+}
+
+@test "mexq inject: no envelope, too large, or a failure queue: refused, nothing stored" {
+	printf 'From: x\n\nbody\n' > "$T/plain"
+	run "$BIN/mexq" inject readyout < "$T/plain"
+	assert_failure 65
+	assert_output --partial "not an lme envelope"
+	lme_conf_set mexnts max_message_size 100
+	sed 's/@ID@/x/' "$FX/smtp.msg" > "$T/saved"
+	run "$BIN/mexq" inject readyout < "$T/saved"
+	assert_failure 65
+	assert_output --partial "larger than 100 bytes"
+	[ "$(queue_count readyout)" -eq 0 ]
+	[ "$(ls -A "$T/spool/readyout/tmp" | wc -l)" -eq 0 ]
+	run "$BIN/mexq" inject badmail < "$T/saved"
+	assert_failure 64
+}
