@@ -45,7 +45,7 @@
 #include "supervise.h"
 #include "version.h"
 
-#define DISPATCH_STOP_MS	4500	/* SIGTERM to SIGKILL; exit within 5 s */
+#define DISPATCH_STOP_MS	4000	/* SIGTERM to SIGKILL; exit within 5 s */
 
 static const char *const dispatch_stages[] = {"mexout", "mexnts", "ntsmex", "mexin"};
 
