@@ -396,3 +396,23 @@ stop_dispatch() {
 	assert_failure 78
 	assert_output --partial 'unknown user "no-such-user-here"'
 }
+
+@test "dispatch with a real stage skeleton: SIGHUP reloads it, SIGTERM lets it finish its message" {
+	ln -s "$LME_ROOT/test/unit/stage_slow" "$FB/mexnts"
+	start_dispatch
+	wait_for 'grep -q "mexnts\[[0-9]*\]: starting" "$T/log"'
+	kill -HUP "$DPID"
+	wait_for 'grep -q "mexnts\[[0-9]*\]: configuration reloaded" "$T/log"'
+	sed 's/@ID@/x/' "$FIXTURES/dispatch/smtp.msg" | "$BIN/mexq" inject readyout > "$T/id"
+	id=$(cut -d: -f1 "$T/id")
+	# stop it while the stage is working on the message
+	wait_for '[ "$(queue_count readyout cur)" -eq 1 ]'
+	kill -TERM "$DPID"
+	rc=0; wait "$DPID" || rc=$?
+	[ "$rc" -eq 0 ]
+	assert_file_exist "$T/spool/mail.box/new/$id"
+	[ "$(queue_count readyout)" -eq 0 ]
+	[ "$(queue_count readyout cur)" -eq 0 ]
+	assert_file_contains "$T/log" "mexnts\[[0-9]*\]: $id: status=sent (mail.box)"
+	assert_file_contains "$T/log" "child mexnts (pid [0-9]*) exited with status 0"
+}
