@@ -259,7 +259,10 @@ static void rt_doclink(struct rt_walk *w, const xmlNode *node, xmlNodePtr out)
 	d->description = rt_prop(node, "description");
 	d->url = richtext_notes_url(d->server, d->replica, d->view, d->document);
 	g_ptr_array_add(w->rt->doclinks, d);
-	rt_link(w, node, out, d->url, d->description);
+	if (w->rt->doclink_text_only)
+		rt_inline(w, node, out);
+	else
+		rt_link(w, node, out, d->url, d->description);
 	g_free(rep);
 	g_free(view);
 	g_free(doc);

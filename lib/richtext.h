@@ -20,7 +20,8 @@
  *	                            notes only); plain: text <url>
  *	    <doclink ...>           <a href="notes://server/replica/view/doc">;
  *	                            plain: text <notes://...>; each one is
- *	                            also returned for an .ndl attachment
+ *	                            also returned for an .ndl attachment;
+ *	                            with doclink_text_only, its text alone
  *	    <attachmentref name=... displayname=...>
  *	                            [name] in both; the name is returned
  *	    <horizrule/>            <hr>, a line of dashes
@@ -55,6 +56,7 @@ struct richtext {
 	xmlNodePtr body;		/* its <body>, to append to */
 	GPtrArray *doclinks;		/* of struct richtext_doclink */
 	GPtrArray *attachrefs;		/* of xmlNode <attachmentref> (borrowed) */
+	int     doclink_text_only;	/* doclinks as their text, no notes:// link */
 };
 
 /* richtext_new - empty renderings */
