@@ -218,6 +218,20 @@ static void d2m_notes_headers(struct d2m *d, GMimeObject *obj, const char *item,
 	g_ptr_array_free(vals, TRUE);
 }
 
+/* d2m_same_name - the same Notes name, ignoring form, case and @domains */
+static int d2m_same_name(const char *a, const char *b)
+{
+	char   *x = d2m_abbrev(a), *y = d2m_abbrev(b);
+	int     same;
+
+	x[strcspn(x, "@")] = 0;
+	y[strcspn(y, "@")] = 0;
+	same = g_ascii_strcasecmp(x, y) == 0;
+	g_free(x);
+	g_free(y);
+	return same;
+}
+
 /* d2m_datetime - a DXL datetime as a GDateTime in its own zone, or NULL */
 static GDateTime *d2m_datetime(const char *text)
 {
@@ -287,7 +301,7 @@ static void d2m_memo_headers(struct d2m *d, GMimeMessage *msg, int mime)
 			d2m_header(obj, HDR_PREFIX "From", v);
 			g_free(v);
 		}
-		if (principal && from && g_ascii_strcasecmp(principal, from) != 0)
+		if (principal && from && !d2m_same_name(principal, from))
 			d2m_notes_headers(d, obj, "From", "Sender");
 	}
 	d2m_notes_headers(d, obj, "SendTo", "To");
@@ -910,6 +924,22 @@ static GMimeObject *d2m_report_part(const char *subtype, const GString *fields)
 	return GMIME_OBJECT(part);
 }
 
+/* d2m_original_id - the Message-ID a receipt is about: In_Reply_To
+ * (the MIME header item), else $InReplyTo, else OriginalMessageID */
+static char *d2m_original_id(struct d2m *d)
+{
+	static const char *const names[] = {"In_Reply_To", "$InReplyTo", "OriginalMessageID"};
+	char   *v, *id = NULL;
+	size_t  i;
+
+	for (i = 0; i < G_N_ELEMENTS(names) && !id; i++) {
+		v = d2m_first(d, names[i]);
+		id = d2m_msgid(v);
+		g_free(v);
+	}
+	return id;
+}
+
 /* d2m_report - multipart/report from a report form */
 static GMimeObject *d2m_report(struct d2m *d, const char *form)
 {
@@ -952,18 +982,13 @@ static GMimeObject *d2m_report(struct d2m *d, const char *form)
 		char   *why = reason ? d2m_clean(reason) : NULL;
 		char   *a = d2m_abbrev(g_ptr_array_index(rcpts, i));
 
-		g_string_append_printf(text, "%s  %s%s%s\n", mdn ? "Read by:" : "", a,
+		g_string_append_printf(text, "%s%s%s%s\n", mdn ? "Read by: " : "  ", a,
 				       why ? ": " : "", why ? why : "");
 		if (mdn) {
 			g_string_append_printf(fields, "Final-Recipient: %s\n", addr);
-			v = d2m_first(d, "$MessageID");
-			{
-				char   *id = d2m_msgid(v);
-
-				if (id)
-					g_string_append_printf(fields, "Original-Message-ID: <%s>\n", id);
-				g_free(id);
-			}
+			v = d2m_original_id(d);
+			if (v)
+				g_string_append_printf(fields, "Original-Message-ID: <%s>\n", v);
 			g_free(v);
 			g_string_append(fields, "Disposition: manual-action/MDN-sent-manually; displayed\n");
 			g_free(addr);
