@@ -196,25 +196,30 @@ static char *d2m_abbrev(const char *value)
 	return a;
 }
 
-/* d2m_notes_headers - X-Lme-Notes-NAME: one per value of item */
+/* d2m_notes_headers - X-Lme-Notes-NAME: the item's values, abbreviated,
+ * separated by commas (as mexin reads them) */
 static void d2m_notes_headers(struct d2m *d, GMimeObject *obj, const char *item,
 			      const char *name)
 {
 	xmlNodePtr it = d2m_find(d, item);
 	GPtrArray *vals;
+	GString *list;
 	char   *hdr, *a;
 	guint   i;
 
 	if (!it || d2m_is_raw(it))
 		return;
 	vals = d2m_values(it);
-	hdr = g_strconcat(HDR_PREFIX, name, NULL);
+	list = g_string_new(NULL);
 	for (i = 0; i < vals->len; i++) {
 		a = d2m_abbrev(g_ptr_array_index(vals, i));
-		d2m_header(obj, hdr, a);
+		g_string_append_printf(list, "%s%s", list->len ? ", " : "", a);
 		g_free(a);
 	}
+	hdr = g_strconcat(HDR_PREFIX, name, NULL);
+	d2m_header(obj, hdr, list->str);
 	g_free(hdr);
+	g_string_free(list, TRUE);
 	g_ptr_array_free(vals, TRUE);
 }
 
