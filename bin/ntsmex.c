@@ -73,7 +73,7 @@ out:
 static enum stage_result ntsmex_process(struct stage_ctx *ctx, struct spool_claim *c)
 {
 	struct dxl2mime_opts opts = {
-		ctx->conf->foreign_domain, ctx->conf->smtp_domain, ctx->conf->doclinks,
+		ctx->conf->notes_domain, ctx->conf->foreign_domain, ctx->conf->smtp_domain, ctx->conf->doclinks,
 		ctx->conf->max_attachments,
 	};
 	struct dxl2mime m;

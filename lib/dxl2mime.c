@@ -196,6 +196,19 @@ static char *d2m_abbrev(const char *value)
 	return a;
 }
 
+/* d2m_address - a Notes address in full abbreviated form: a name without
+ * @domain is in our Notes domain, so it gets @notes_domain (g_free) */
+static char *d2m_address(struct d2m *d, const char *value)
+{
+	char   *a = d2m_abbrev(value), *q;
+
+	if (!*a || strchr(a, '@') || !d->o->notes_domain || !*d->o->notes_domain)
+		return a;
+	q = g_strconcat(a, "@", d->o->notes_domain, NULL);
+	g_free(a);
+	return q;
+}
+
 /* d2m_notes_headers - X-Lme-Notes-NAME: the item's values, abbreviated,
  * separated by commas (as mexin reads them) */
 static void d2m_notes_headers(struct d2m *d, GMimeObject *obj, const char *item,
@@ -212,7 +225,7 @@ static void d2m_notes_headers(struct d2m *d, GMimeObject *obj, const char *item,
 	vals = d2m_values(it);
 	list = g_string_new(NULL);
 	for (i = 0; i < vals->len; i++) {
-		a = d2m_abbrev(g_ptr_array_index(vals, i));
+		a = d2m_address(d, g_ptr_array_index(vals, i));
 		g_string_append_printf(list, "%s%s", list->len ? ", " : "", a);
 		g_free(a);
 	}
@@ -302,7 +315,7 @@ static void d2m_memo_headers(struct d2m *d, GMimeMessage *msg, int mime)
 		char   *author = principal ? principal : from;
 
 		if (author) {
-			v = d2m_abbrev(author);
+			v = d2m_address(d, author);
 			d2m_header(obj, HDR_PREFIX "From", v);
 			g_free(v);
 		}
@@ -314,7 +327,7 @@ static void d2m_memo_headers(struct d2m *d, GMimeMessage *msg, int mime)
 	d2m_notes_headers(d, obj, "ReplyTo", "Reply-To");
 	if ((v = d2m_first(d, "ReturnReceipt")) && strcmp(v, "1") == 0
 	    && (principal || from) && !g_mime_object_get_header(obj, "Disposition-Notification-To")) {
-		char   *a = d2m_abbrev(principal ? principal : from);
+		char   *a = d2m_address(d, principal ? principal : from);
 
 		d2m_header(obj, HDR_PREFIX "Disposition-Notification-To", a);
 		g_free(a);
@@ -889,9 +902,9 @@ static GMimeMessage *d2m_mime_memo(struct d2m *d, xmlNodePtr mime)
 /* ---- reports ---- */
 
 /* d2m_report_addr - address-type; address for a report field */
-static char *d2m_report_addr(const char *value)
+static char *d2m_report_addr(struct d2m *d, const char *value)
 {
-	char   *a = d2m_abbrev(value), *s;
+	char   *a = d2m_address(d, value), *s;
 
 	s = g_strdup_printf("%s; %s", address_is_smtp(a) ? "rfc822" : "x-notes", a);
 	g_free(a);
@@ -981,11 +994,11 @@ static GMimeObject *d2m_report(struct d2m *d, const char *form)
 		g_string_append_printf(fields, "Reporting-MTA: dns; %s\n", d->o->smtp_domain);
 	}
 	for (i = 0; i < rcpts->len; i++) {
-		char   *addr = d2m_report_addr(g_ptr_array_index(rcpts, i));
+		char   *addr = d2m_report_addr(d, g_ptr_array_index(rcpts, i));
 		const char *reason = reasons->len ? g_ptr_array_index(reasons, MIN(i, reasons->len - 1))
 			: NULL;
 		char   *why = reason ? d2m_clean(reason) : NULL;
-		char   *a = d2m_abbrev(g_ptr_array_index(rcpts, i));
+		char   *a = d2m_address(d, g_ptr_array_index(rcpts, i));
 
 		g_string_append_printf(text, "%s%s%s%s\n", mdn ? "Read by: " : "  ", a,
 				       why ? ": " : "", why ? why : "");
@@ -1126,7 +1139,7 @@ static int d2m_envelope(struct d2m *d)
 			vals = d2m_addresses(d2m_find(d, "Principal"));
 		}
 		if (vals->len)
-			d->out->sender_notes = d2m_abbrev(g_ptr_array_index(vals, 0));
+			d->out->sender_notes = d2m_address(d, g_ptr_array_index(vals, 0));
 		g_ptr_array_free(vals, TRUE);
 	}
 	if ((v = d2m_first(d, "DeliveryReport")) != NULL) {

@@ -22,8 +22,10 @@
  *	multipart/report (delivery-status), "Return Receipt" an RFC 8098
  *	multipart/report (disposition-notification).
  *
- *	Notes addresses are not translated here (mexin does that): each one
- *	is written, abbreviated, in a header of its own:
+ *	Notes addresses are not translated here (mexin does that): they are
+ *	written abbreviated, a name without @domain given @notes_domain
+ *	(John Smith/Sales/Acme@Acme, the form of maps/addresses), in
+ *	headers of their own:
  *	  X-Lme-Notes-From, X-Lme-Notes-Sender, X-Lme-Notes-To, X-Lme-Notes-Cc,
  *	  X-Lme-Notes-Reply-To, X-Lme-Notes-Disposition-Notification-To
  *	(RFC 2047 encoded when not ASCII); for each X-Lme-Notes-NAME present,
@@ -49,6 +51,7 @@
 #define DXL2MIME_MAX_HOPS	10000
 
 struct dxl2mime_opts {
+	const char *notes_domain;	/* given to Notes names without @domain */
 	const char *foreign_domain;	/* recipients addressed here are ours */
 	const char *smtp_domain;	/* Message-IDs made, Reporting-MTA */
 	const char *doclinks;		/* url, ndl or both */

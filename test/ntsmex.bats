@@ -36,7 +36,7 @@ rejected() {
 	convert richtext.dxl M1
 	assert_line "env: id M1"
 	assert_line "env: sender "
-	assert_line "env: sender_notes John Smith/Sales/Acme"
+	assert_line "env: sender_notes John Smith/Sales/Acme@Acme"
 	assert_line "env: hops 2"
 	assert_line "env: rcpt notes=Zoe Partner/Partner@Exchange	notify=SUCCESS,FAILURE"
 	assert_line "env: rcpt notes=zoe@partner.example@Exchange	notify=SUCCESS,FAILURE"
@@ -111,9 +111,9 @@ PY
 	assert_line "hdr: Subject: 会議の議事録 – Besprechung über Größen"
 	assert_line --regexp '^raw: Subject: =\?UTF-8\?'
 	refute_line --regexp '^raw: .*[^ -~	]'
-	assert_line "hdr: X-Lme-Notes-From: Jürgen Müller/Vertrieb/Acme"
+	assert_line "hdr: X-Lme-Notes-From: Jürgen Müller/Vertrieb/Acme@Acme"
 	assert_line "hdr: X-Lme-Notes-To: 田中 太郎/Tokyo/Partner@Exchange"
-	assert_line "env: sender_notes Jürgen Müller/Vertrieb/Acme"
+	assert_line "env: sender_notes Jürgen Müller/Vertrieb/Acme@Acme"
 	assert_line "env: rcpt notes=田中 太郎/Tokyo/Partner@Exchange"
 	assert_line "hdr: Date: Thu, 20 Nov 2025 10:15:30 +0530"
 	assert_line "plain: Sehr geehrte Damen und Herren, die Größe der Straße ist 5 m."
@@ -127,11 +127,11 @@ PY
 @test "native MIME memo in <mime>: stream kept, forged X-Lme-Notes and Bcc removed" {
 	convert mime.dxl M5
 	assert_line "env: hops 3"
-	assert_line "env: sender_notes John Smith/Sales/Acme"
+	assert_line "env: sender_notes John Smith/Sales/Acme@Acme"
 	assert_line "env: rcpt notes=zoe@partner.example@Exchange"
 	assert_line "hdr: Subject: Native MIME memo"
 	assert_line "hdr: Message-ID: <native-1@acme.example>"
-	assert_line "hdr: X-Lme-Notes-From: John Smith/Sales/Acme"
+	assert_line "hdr: X-Lme-Notes-From: John Smith/Sales/Acme@Acme"
 	refute_line --partial "Forged Person"
 	refute_line --partial "hidden@partner.example"
 	assert_line "plain: Plain body of the native memo."
@@ -168,7 +168,7 @@ PY
 	assert_line "multipart: multipart/report disposition-notification"
 	assert_line "part: message/disposition-notification"
 	assert_line "status: Reporting-UA: example.com; lme ntsmex"
-	assert_line "status: Final-Recipient: x-notes; John Smith/Sales/Acme"
+	assert_line "status: Final-Recipient: x-notes; John Smith/Sales/Acme@Acme"
 	assert_line "status: Original-Message-ID: <orig-42@partner.example>"
 	assert_line "status: Disposition: manual-action/MDN-sent-manually; displayed"
 	assert_line "hdr: Message-Id: <receipt-7@acme.example>"
@@ -283,4 +283,29 @@ PY
 	run "$LME_ROOT/test/unit/richtext_test"
 	assert_success
 	assert_output "ok"
+}
+
+@test "ntsmex then mexin: From, To and Cc come from the X-Lme-Notes headers (skipped without bin/mexin)" {
+	[ -x "$BIN/mexin" ] || skip "bin/mexin not built in this tree"
+	mkdir -p "$T/out"
+	cat > "$T/sendmail" <<SH
+#!/bin/sh
+{ echo "ARGS: \$*"; cat; } > "$T/out/msg.\$\$"
+SH
+	chmod +x "$T/sendmail"
+	lme_conf_set mexin relay "sendmail:$T/sendmail"
+	printf 'zoe@partner.example\tZoe Partner/Partner@Exchange\tZoe Partner\n' >> "$T/maps/addresses"
+	printf 'john.smith@notes.example.com\tJohn Smith/Sales/Acme@Acme\tJohn Smith\n' >> "$T/maps/addresses"
+	feed "$FIXTURES/ntsmex/richtext.dxl" I1
+	run "$BIN/ntsmex" -1 -f
+	assert_success
+	run "$BIN/mexin" -1 -f
+	assert_success
+	f=$(ls "$T"/out/msg.* | head -1)
+	run cat "$f"
+	assert_line --partial "ARGS: -i -f john.smith@notes.example.com -- zoe@partner.example"
+	assert_line "From: John Smith <john.smith@notes.example.com>"
+	assert_line --regexp "^To: Zoe Partner <zoe@partner.example>"
+	assert_line --regexp "^Cc: Mary Major <IMCEANOTES-Mary\+20Major_Acme\+40Acme@example.com>"
+	refute_line --regexp "^X-Lme-"
 }
