@@ -15,6 +15,7 @@
 #include "address.h"
 #include "dxl.h"
 #include "dxl2mime.h"
+#include "envelope.h"
 #include "rawitem.h"
 #include "richtext.h"
 
@@ -1132,6 +1133,16 @@ static int d2m_envelope(struct d2m *d)
 				d->o->foreign_domain ? d->o->foreign_domain : "(none)");
 		return 0;
 	}
+	if (d->out->rcpts->len > ENVELOPE_RCPT_MAX) {
+		g_string_printf(d->why, "more than %d recipients", ENVELOPE_RCPT_MAX);
+		return 0;
+	}
+	for (i = 0; i < d->out->rcpts->len; i++) {
+		if (strlen(g_ptr_array_index(d->out->rcpts, i)) > ADDRESS_MAX) {
+			g_string_printf(d->why, "a recipient address longer than %d bytes", ADDRESS_MAX);
+			return 0;
+		}
+	}
 	if (!d->out->report) {
 		vals = d2m_addresses(d2m_find(d, "From"));
 		if (vals->len == 0) {
@@ -1141,6 +1152,10 @@ static int d2m_envelope(struct d2m *d)
 		if (vals->len)
 			d->out->sender_notes = d2m_address(d, g_ptr_array_index(vals, 0));
 		g_ptr_array_free(vals, TRUE);
+		if (d->out->sender_notes && strlen(d->out->sender_notes) > ADDRESS_MAX) {
+			g_string_printf(d->why, "a sender address longer than %d bytes", ADDRESS_MAX);
+			return 0;
+		}
 	}
 	if ((v = d2m_first(d, "DeliveryReport")) != NULL) {
 		if (g_ascii_strcasecmp(v, "C") == 0 || g_ascii_strcasecmp(v, "T") == 0)

@@ -309,3 +309,23 @@ SH
 	assert_line --regexp "^Cc: Mary Major <IMCEANOTES-Mary\+20Major_Acme\+40Acme@example.com>"
 	refute_line --regexp "^X-Lme-"
 }
+
+@test "a <database> with two documents, an over-long recipient: exchange.bad" {
+	{
+		echo "<database>"
+		sed 1d "$FIXTURES/ntsmex/ndr.dxl"
+		sed 1d "$FIXTURES/ntsmex/dr.dxl"
+		echo "</database>"
+	} > "$T/two.dxl"
+	feed "$T/two.dxl" M14
+	long=$(printf 'x%.0s' $(seq 1 1100))
+	sed "s|zoe@partner.example@Exchange|$long@Exchange|" "$FIXTURES/ntsmex/rr.dxl" > "$T/long.dxl"
+	feed "$T/long.dxl" M15
+	run "$BIN/ntsmex" -1 -f
+	rejected M14
+	rejected M15
+	run cat "$T/spool/exchange.bad/new/M14.reason"
+	assert_output --partial "a <database> with 2 documents; one was expected"
+	run cat "$T/spool/exchange.bad/new/M15.reason"
+	assert_output --partial "a recipient address longer than 998 bytes"
+}
