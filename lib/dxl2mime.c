@@ -753,8 +753,9 @@ static GByteArray *d2m_dbobject(struct d2m *d, const char *name, gsize len)
 	return bytes;
 }
 
-/* d2m_boundary - a part's boundary line, on a line of its own */
-static void d2m_boundary(GString *out, const char *b, gsize n)
+/* d2m_boundary - a part's boundary line, on a line of its own; the
+ * epilog's is the closing one */
+static void d2m_boundary(GString *out, const char *b, gsize n, int epilog)
 {
 	while (n && (*b == '\r' || *b == '\n'))
 		b++, n--;
@@ -767,6 +768,8 @@ static void d2m_boundary(GString *out, const char *b, gsize n)
 	if (n < 2 || b[0] != '-' || b[1] != '-')
 		g_string_append(out, "--");
 	g_string_append_len(out, b, (gssize)n);
+	if (epilog && (n < 4 || b[n - 1] != '-' || b[n - 2] != '-'))
+		g_string_append(out, "--");
 	g_string_append(out, "\r\n");
 }
 
@@ -798,7 +801,7 @@ static GString *d2m_raw_stream(struct d2m *d)
 		}
 		if (nparts++ == 0)
 			part_headers = p.headers_len > 0;
-		d2m_boundary(body, p.boundary, p.boundary_len);
+		d2m_boundary(body, p.boundary, p.boundary_len, p.type == RAWITEM_PART_EPILOG);
 		g_string_append_len(body, p.headers, (gssize)p.headers_len);
 		if (p.flags & RAWITEM_MIME_PART_BODY_IN_DBOBJECT) {
 			GByteArray *obj = d2m_dbobject(d, p.body, p.body_len);
@@ -871,6 +874,22 @@ static void d2m_scrub(GMimeMessage *msg)
 	}
 }
 
+/* d2m_count_attachments - the parts of msg that are attachments */
+static int d2m_count_attachments(GMimeMessage *msg)
+{
+	GMimePartIter *iter = g_mime_part_iter_new(GMIME_OBJECT(msg));
+	int     n = 0;
+
+	do {
+		GMimeObject *o = g_mime_part_iter_get_current(iter);
+
+		if (o && GMIME_IS_PART(o) && g_mime_part_is_attachment(GMIME_PART(o)))
+			n++;
+	} while (g_mime_part_iter_next(iter));
+	g_mime_part_iter_free(iter);
+	return n;
+}
+
 /* d2m_mime_memo - a native MIME memo: <mime> or raw items */
 static GMimeMessage *d2m_mime_memo(struct d2m *d, xmlNodePtr mime)
 {
@@ -897,6 +916,7 @@ static GMimeMessage *d2m_mime_memo(struct d2m *d, xmlNodePtr mime)
 		return NULL;
 	}
 	d2m_scrub(msg);
+	d->out->attachments = d2m_count_attachments(msg);
 	return msg;
 }
 

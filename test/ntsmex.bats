@@ -138,6 +138,36 @@ PY
 	assert_line "html: <p>HTML body of the <b>native</b> memo.</p>"
 }
 
+@test "native MIME memo as raw items: multipart rebuilt from MIME_PART items, header items never inject" {
+	convert raw-multipart.dxl M16
+	assert_line "env: sender_notes zed@partner.example"
+	assert_line "env: rcpt notes=zed@partner.example@Exchange"
+	assert_line "hdr: Subject: Raw multipart ü"
+	assert_line "hdr: From: Zed <zed@partner.example>"
+	assert_line "raw: X-Evil: one X-Injected: yes"
+	refute_line --regexp '^(raw|hdr): X-Injected'
+	assert_line "multipart: multipart/mixed "
+	assert_line "html: <p>Grüße <b>raw</b></p>"
+	sum=$(sha256sum "$FIXTURES/ntsmex/raw-multipart.bin" | cut -d' ' -f1)
+	assert_line "part: application/octet-stream name=data.bin sha256=$sum bytes=768"
+}
+
+@test "raw items that run past their data: exchange.bad with the reason" {
+	python3 - "$FIXTURES/ntsmex/raw-multipart.dxl" "$T/trunc.dxl" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+# cut the first Body part to its 20-byte MIME_PART header, which claims more
+s = re.sub(r"(<item name='Body'><rawitemdata type='19'>)\s*([A-Za-z0-9+/=\s]*?)(</rawitemdata>)",
+           lambda m: m.group(1) + m.group(2).replace("\n", "")[:28] + m.group(3), s, count=1)
+open(sys.argv[2], 'w').write(s)
+PY
+	feed "$T/trunc.dxl" M17
+	run "$BIN/ntsmex" -1 -f
+	rejected M17
+	run cat "$T/spool/exchange.bad/new/M17.reason"
+	assert_output --partial "raw MIME item: MIME part item: byte count"
+}
+
 @test "NonDelivery Report -> RFC 3464 DSN, action failed, null sender" {
 	convert ndr.dxl M6
 	assert_line "env: report yes"
