@@ -979,6 +979,22 @@ static char *d2m_original_id(struct d2m *d)
 	return id;
 }
 
+/* d2m_global_8bit - RFC 6533 report parts are 8bit, never encoded */
+static void d2m_global_8bit(GMimeMessage *msg)
+{
+	GMimePartIter *iter = g_mime_part_iter_new(GMIME_OBJECT(msg));
+
+	do {
+		GMimeObject *o = g_mime_part_iter_get_current(iter);
+		GMimeContentType *ct = o ? g_mime_object_get_content_type(o) : NULL;
+
+		if (ct && GMIME_IS_PART(o) && g_mime_content_type_is_type(ct, "message", "*")
+		    && g_str_has_prefix(g_mime_content_type_get_media_subtype(ct), "global-"))
+			g_mime_part_set_content_encoding(GMIME_PART(o), GMIME_CONTENT_ENCODING_8BIT);
+	} while (g_mime_part_iter_next(iter));
+	g_mime_part_iter_free(iter);
+}
+
 /* d2m_report - multipart/report from a report form */
 static GMimeObject *d2m_report(struct d2m *d, const char *form)
 {
@@ -991,6 +1007,7 @@ static GMimeObject *d2m_report(struct d2m *d, const char *form)
 	char   *v, *subject = d2m_first(d, "Subject"), *from = d2m_first(d, "From");
 	int     ndr = strcmp(form, DXL2MIME_FORM_NDR) == 0, rich;
 	int     mdn = strcmp(form, DXL2MIME_FORM_RR) == 0;
+	const char *subtype;
 	guint   i;
 
 	if (!d2m_render_body(d, rt, &rich))
@@ -1045,13 +1062,17 @@ static GMimeObject *d2m_report(struct d2m *d, const char *form)
 	}
 	if (rt->plain->len)
 		g_string_append_printf(text, "\n%s", rt->plain->str);
+	/* RFC 6522: report-type is the second part's subtype; non-ASCII
+	 * names take the RFC 6533 types, 8bit (set after encoding) */
+	subtype = mdn ? "disposition-notification" : "delivery-status";
+	if (!g_str_is_ascii(fields->str))
+		subtype = mdn ? "global-disposition-notification" : "global-delivery-status";
 	report = g_mime_multipart_new_with_subtype("report");
-	g_mime_object_set_content_type_parameter(GMIME_OBJECT(report), "report-type",
-						 mdn ? "disposition-notification" : "delivery-status");
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(report), "report-type", subtype);
 	part = d2m_text_part("plain", text->str);
 	g_mime_multipart_add(report, part);
 	g_object_unref(part);
-	part = d2m_report_part(mdn ? "disposition-notification" : "delivery-status", fields);
+	part = d2m_report_part(subtype, fields);
 	g_mime_multipart_add(report, part);
 	g_object_unref(part);
 	d->out->kind = mdn ? "mdn" : "dsn";
@@ -1278,6 +1299,7 @@ int dxl2mime_convert(xmlDocPtr doc, const struct dxl2mime_opts *opts, struct dxl
 		g_mime_message_set_mime_part(msg, part);
 		g_object_unref(part);
 		g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
+		d2m_global_8bit(msg);
 	}
 	d2m_memo_headers(&d, msg, native && !out->report);
 	out->message = msg;

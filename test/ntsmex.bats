@@ -183,6 +183,19 @@ PY
 	assert_line "plain: Your document was not delivered."
 }
 
+@test "NonDelivery Report naming a non-ASCII Notes user: RFC 6533 global-delivery-status, 8bit" {
+	sed "s|CN=Nobody Here/OU=Sales/O=Acme@Acme|CN=Jürgen Müller/OU=Sales/O=Acme@Acme|" \
+		"$FIXTURES/ntsmex/ndr.dxl" > "$T/ndr8.dxl"
+	feed "$T/ndr8.dxl" M18
+	run "$BIN/ntsmex" -1 -f
+	assert_success
+	run cat "$T/spool/readyin/new/M18"
+	assert_line --partial "report-type=global-delivery-status"
+	assert_line "Content-Type: message/global-delivery-status"
+	assert_line "Content-Transfer-Encoding: 8bit"
+	assert_line "Final-Recipient: x-notes; Jürgen Müller/Sales/Acme@Acme"
+}
+
 @test "Delivery Report -> DSN, action delivered" {
 	convert dr.dxl M7
 	assert_line "env: report yes"
