@@ -1010,7 +1010,9 @@ static GMimeObject *d2m_report(struct d2m *d, const char *form)
 	const char *subtype;
 	guint   i;
 
-	if (!d2m_render_body(d, rt, &rich))
+	/* a native MIME Body of a report is left out: the fields say it all */
+	if (d2m_raw_type(d2m_value(d2m_find(d, "Body"))) != RAWITEM_TYPE_MIME_PART
+	    && !d2m_render_body(d, rt, &rich))
 		goto out;
 	if (rcpts->len == 0 && from && !ndr)
 		g_ptr_array_add(rcpts, g_strdup(from));
