@@ -858,7 +858,7 @@ static GMimeMessage *d2m_parse(const char *buf, gsize len)
 	return msg;
 }
 
-/* d2m_scrub - remove X-Lme-Notes-* and Bcc that came inside a MIME stream */
+/* d2m_scrub - remove X-Lme-* and Bcc that came inside a MIME stream */
 static void d2m_scrub(GMimeMessage *msg)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
@@ -868,7 +868,7 @@ static void d2m_scrub(GMimeMessage *msg)
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
 
-		if (g_ascii_strncasecmp(name, HDR_PREFIX, strlen(HDR_PREFIX)) == 0
+		if (g_ascii_strncasecmp(name, "X-Lme-", 6) == 0
 		    || g_ascii_strcasecmp(name, "Bcc") == 0)
 			g_mime_header_list_remove_at(list, i);
 	}

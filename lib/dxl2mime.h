@@ -29,8 +29,8 @@
  *	  X-Lme-Notes-From, X-Lme-Notes-Sender, X-Lme-Notes-To, X-Lme-Notes-Cc,
  *	  X-Lme-Notes-Reply-To, X-Lme-Notes-Disposition-Notification-To
  *	(RFC 2047 encoded when not ASCII); for each X-Lme-Notes-NAME present,
- *	mexin writes NAME with the translated addresses.  Such headers
- *	arriving inside a MIME memo are removed first, as is Bcc.
+ *	mexin writes NAME with the translated addresses.  Any X-Lme-* header
+ *	arriving inside a MIME memo is removed first, as is Bcc.
  *
  *	Every header value from an item has its control characters (CR, LF
  *	included) turned into spaces before GMime encodes and folds it.
