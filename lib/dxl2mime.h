@@ -28,8 +28,9 @@
  *	headers of their own:
  *	  X-Lme-Notes-From, X-Lme-Notes-Sender, X-Lme-Notes-To, X-Lme-Notes-Cc,
  *	  X-Lme-Notes-Reply-To, X-Lme-Notes-Disposition-Notification-To
- *	(RFC 2047 encoded when not ASCII); for each X-Lme-Notes-NAME present,
- *	mexin writes NAME with the translated addresses.  Any X-Lme-* header
+ *	(the addresses separated by ", ", RFC 2047 encoded when not ASCII);
+ *	mexin rewrites From, To and Cc from the first three with the
+ *	translated addresses.  Any X-Lme-* header
  *	arriving inside a MIME memo is removed first, as is Bcc.
  *
  *	Every header value from an item has its control characters (CR, LF
