@@ -20,10 +20,14 @@ struct rt_walk {
 	GString *why;
 	int     depth;
 	int     failed;
+	GHashTable *lists;		/* pardef id -> "bullet", "number", ... */
+	xmlNodePtr list;		/* the <ul>/<ol> being filled, or NULL */
+	int     item;			/* its items so far */
 };
 
 static void rt_block(struct rt_walk *w, const xmlNode *node, xmlNodePtr out);
 static void rt_inline(struct rt_walk *w, const xmlNode *node, xmlNodePtr out);
+static void rt_walk_init(struct rt_walk *w, struct richtext *rt, GString *why);
 
 /* rt_prop - an attribute's value (g_free), or NULL */
 static char *rt_prop(const xmlNode *node, const char *name)
@@ -288,7 +292,7 @@ static void rt_attachmentref(struct rt_walk *w, const xmlNode *node, xmlNodePtr 
 static int rt_skipped(const xmlNode *n)
 {
 	static const char *const skip[] = {
-		"font", "pardef", "code", "formula", "lotusscript", "javascript", "javaapplet",
+		"font", "code", "formula", "lotusscript", "javascript", "javaapplet",
 		"objectref", "richtextdata", "imagedata", "gif", "jpeg", "png", "bmp", "notesbitmap",
 		"cgm", "picture", "border", "tablecolumn", "tablerowstyle", "cellbackground",
 		"parstyle", "compositedata", "formregionbegin", "formregionend", "subformref",
@@ -348,19 +352,67 @@ static void rt_table(struct rt_walk *w, const xmlNode *table, xmlNodePtr out)
 	}
 }
 
+/* rt_pardef - remember a paragraph definition that makes a list */
+static void rt_pardef(struct rt_walk *w, const xmlNode *n)
+{
+	char   *id = rt_prop(n, "id"), *list = rt_prop(n, "list");
+
+	if (id && list && strcmp(list, "none") != 0 && g_hash_table_size(w->lists) < 10000)
+		g_hash_table_replace(w->lists, id, list);
+	else {
+		g_free(id);
+		g_free(list);
+	}
+}
+
+/* rt_par - a paragraph: <p>, or an item of a <ul>/<ol> when its pardef
+ * is a list (consecutive items share the list) */
+static void rt_par(struct rt_walk *w, const xmlNode *n, xmlNodePtr out)
+{
+	char   *def = rt_prop(n, "def");
+	const char *list = def ? g_hash_table_lookup(w->lists, def) : NULL;
+	int     numbered = list && (strcmp(list, "number") == 0 || strcmp(list, "alphaupper") == 0
+				    || strcmp(list, "alphalower") == 0 || strcmp(list, "romanupper") == 0
+				    || strcmp(list, "romanlower") == 0);
+	const char *tag = numbered ? "ol" : "ul";
+	xmlNodePtr p;
+
+	g_free(def);
+	if (!list) {
+		w->list = NULL;
+		p = xmlNewChild(out, NULL, BAD_CAST "p", NULL);
+	} else {
+		if (!w->list || w->list->parent != out || w->list != out->last
+		    || strcmp((const char *)w->list->name, tag) != 0) {
+			w->list = xmlNewChild(out, NULL, BAD_CAST tag, NULL);
+			w->item = 0;
+		}
+		p = xmlNewChild(w->list, NULL, BAD_CAST "li", NULL);
+		if (numbered)
+			g_string_append_printf(w->rt->plain, "%d. ", ++w->item);
+		else
+			g_string_append(w->rt->plain, "* ");
+	}
+	rt_inline(w, n, p);
+	g_string_append_c(w->rt->plain, '\n');
+}
+
 /* rt_element - one element in a paragraph or a block */
 static void rt_element(struct rt_walk *w, const xmlNode *n, xmlNodePtr out)
 {
 	char   *href;
 
+	if (dxl_name_is(n, "pardef")) {
+		rt_pardef(w, n);
+		return;
+	}
 	if (rt_skipped(n))
 		return;
 	if (dxl_name_is(n, "par")) {
-		xmlNodePtr p = xmlNewChild(out, NULL, BAD_CAST "p", NULL);
-
-		rt_inline(w, n, p);
-		g_string_append_c(w->rt->plain, '\n');
-	} else if (dxl_name_is(n, "table")) {
+		rt_par(w, n, out);
+		return;
+	}
+	if (dxl_name_is(n, "table")) {
 		if (rt_enter(w))
 			rt_table(w, n, out);
 		w->depth--;
@@ -438,20 +490,32 @@ static void rt_block(struct rt_walk *w, const xmlNode *node, xmlNodePtr out)
 	w->depth--;
 }
 
+/* rt_walk_init - a walk over rt */
+static void rt_walk_init(struct rt_walk *w, struct richtext *rt, GString *why)
+{
+	memset(w, 0, sizeof(*w));
+	w->rt = rt;
+	w->why = why;
+	w->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
 int richtext_render(struct richtext *rt, const xmlNode *richtext, GString *why)
 {
-	struct rt_walk w = {rt, why, 0, 0};
+	struct rt_walk w;
 
+	rt_walk_init(&w, rt, why);
 	rt_block(&w, richtext, rt->body);
+	g_hash_table_destroy(w.lists);
 	return !w.failed;
 }
 
 void richtext_append_text(struct richtext *rt, const char *text)
 {
-	struct rt_walk w = {rt, NULL, 0, 0};
+	struct rt_walk w;
 	xmlNodePtr p = xmlNewChild(rt->body, NULL, BAD_CAST "p", NULL);
 	char  **lines = g_strsplit(text, "\n", -1), **l;
 
+	rt_walk_init(&w, rt, NULL);
 	for (l = lines; *l; l++) {
 		if (l != lines)
 			rt_newline(&w, p);
@@ -459,6 +523,7 @@ void richtext_append_text(struct richtext *rt, const char *text)
 	}
 	g_string_append_c(rt->plain, '\n');
 	g_strfreev(lines);
+	g_hash_table_destroy(w.lists);
 }
 
 char   *richtext_html(struct richtext *rt)

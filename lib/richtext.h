@@ -9,7 +9,10 @@
  *	an HTML document made with libxml2's tree and HTML serializer (so
  *	every text and attribute is escaped by libxml2, never pasted).
  *
- *	    <par>                   a paragraph: <p>, a line of text
+ *	    <par>                   a paragraph: <p>, a line of text; when
+ *	                            its <pardef> has list=bullet (or number,
+ *	                            alpha..., roman...), an <li> of a <ul>
+ *	                            (<ol>), plain "* " ("1. ")
  *	    <break/>                <br>, a newline
  *	    <run><font style=... color=... size=.../>
  *	                            <b> <i> <u> <s> and a <span style=...>

@@ -372,3 +372,48 @@ SH
 	run cat "$T/spool/exchange.bad/new/M15.reason"
 	assert_output --partial "a recipient address longer than 998 bytes"
 }
+
+@test "round trip: mexnts memo, answered from Notes, back through ntsmex keeps subject, text and attachments (skipped without bin/mexnts)" {
+	[ -x "$BIN/mexnts" ] && [ -f "$FIXTURES/mexnts/rfc2231.eml" ] || skip "bin/mexnts not built in this tree"
+	mkdir -p "$T/spool/readyout/new"
+	for f in rfc2231 mixed; do
+		{
+			printf 'lme-envelope 1\nid %s\narrival %s\nhops 1\nsender zoe@partner.example\n' "R$f" "$(date +%s)"
+			printf 'rcpt smtp=john.smith@notes.example.com\tnotes=John Smith/Sales/Acme@Acme\nend\n'
+			cat "$FIXTURES/mexnts/$f.eml"
+		} > "$T/spool/readyout/new/R$f"
+	done
+	run "$BIN/mexnts" -1 -f
+	assert_success
+	# John Smith forwards the memo from Notes: the router addresses it to us
+	for f in rfc2231 mixed; do
+		python3 - "$T/spool/mail.box/new/R$f" "$T/spool/exchange.box/new/R$f" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+s = re.sub(r'<item name="Recipients">.*?</item>', '<item name="Recipients"><text>zoe@partner.example@Exchange</text></item>', s, flags=re.S)
+s = re.sub(r'<item name="(From|Principal)">.*?</item>', '', s, flags=re.S)
+s = s.replace('<item name="Subject">', '<item name="From"><text>CN=John Smith/OU=Sales/O=Acme</text></item><item name="Subject">', 1)
+open(sys.argv[2], 'w').write(s)
+PY
+	done
+	run "$BIN/ntsmex" -1 -f
+	assert_success
+	for f in rfc2231 mixed; do
+		python3 - "$FIXTURES/mexnts/$f.eml" "$T/spool/readyin/new/R$f" <<'PY'
+import email, email.policy, hashlib, sys
+pol = email.policy.default
+orig = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=pol)
+data = open(sys.argv[2], 'rb').read().partition(b'\nend\n')[2]
+back = email.message_from_bytes(data, policy=pol)
+assert str(back['subject']) == str(orig['subject']), (back['subject'], orig['subject'])
+def sums(m):
+    return sorted(hashlib.sha256(p.get_payload(decode=True)).hexdigest() for p in m.walk()
+                  if not p.is_multipart() and p.get_filename())
+missing = set(sums(orig)) - set(sums(back))
+assert not missing, missing
+text = lambda m: [p.get_content() for p in m.walk() if p.get_content_type() == 'text/plain' and not p.get_filename()]
+first = text(orig)[0].split('\n')[0].strip()
+assert any(first in t for t in text(back)), (first, text(back))
+PY
+	done
+}

@@ -60,6 +60,17 @@ static void test_render(void)
 		richtext_free(rt);
 		g_free(html);
 	}
+	/* list paragraphs: consecutive items share a list */
+	rt = render("<richtext><pardef id='1'/><pardef id='2' list='bullet'/>"
+		    "<pardef id='3' list='number'/><par def='1'>a</par><par def='2'>b</par>"
+		    "<par def='2'>c</par><par def='3'>d</par><par def='3'>e</par></richtext>", &html);
+	CHECK(rt && strcmp(rt->plain->str, "a\n* b\n* c\n1. d\n2. e\n") == 0);
+	CHECK(rt && strstr(html, "<ul>\n<li>b</li>\n<li>c</li>\n</ul>") != NULL);
+	CHECK(rt && strstr(html, "<ol>\n<li>d</li>\n<li>e</li>\n</ol>") != NULL);
+	if (rt) {
+		richtext_free(rt);
+		g_free(html);
+	}
 	/* nesting beyond the bound fails */
 	deep = g_string_new("<richtext><par>");
 	for (i = 0; i < RICHTEXT_MAX_DEPTH + 5; i++)
