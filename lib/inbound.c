@@ -76,7 +76,7 @@ static InternetAddress *inbound_mailbox(const struct conf *conf, const struct ad
 		smtp = address_sender_to_smtp(conf, map, notes);
 	if (!name || !*name || strchr(name, '/'))
 		name = address_display(map, smtp);
-	if (!name)
+	if (!name && strchr(notes, '/'))
 		name = cn = inbound_common_name(notes);
 	ia = internet_address_mailbox_new(name, smtp);
 	g_free(smtp);
