@@ -14,13 +14,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
+
 #include "smtpc.h"
 
 #define SMTPC_BUF	8192
 
 struct smtpc {
-	int     fd;
+	GSocket *sock;			/* owns the descriptor */
+	GIOStream *plain;		/* the TCP connection */
+	GIOStream *io;			/* plain, or TLS over it */
 	int     timeout;		/* seconds for each read and write */
+	int     tls;			/* STARTTLS done */
+	char   *host;
 	char   *peer;
 	char    buf[SMTPC_BUF];		/* read buffer */
 	size_t  pos, len;
@@ -76,10 +82,69 @@ struct smtpc *smtpc_connect(const char *host, const char *port, int connect_time
 	if (fd < 0)
 		return NULL;
 	s = g_new0(struct smtpc, 1);
-	s->fd = fd;
+	if ((s->sock = g_socket_new_from_fd(fd, NULL)) == NULL) {
+		g_string_printf(why, "%s[%s]:%s: cannot make a GSocket", host, addr, port);
+		close(fd);
+		g_free(s);
+		return NULL;
+	}
+	g_socket_set_blocking(s->sock, TRUE);
+	g_socket_set_timeout(s->sock, (guint)timeout);
+	s->plain = G_IO_STREAM(g_socket_connection_factory_create_connection(s->sock));
+	s->io = g_object_ref(s->plain);
 	s->timeout = timeout;
+	s->host = g_strdup(host);
 	s->peer = g_strdup_printf("%s[%s]:%s", host, addr, port);
 	return s;
+}
+
+int smtpc_tls_available(void)
+{
+	return g_tls_backend_supports_tls(g_tls_backend_get_default());
+}
+
+/* smtpc_accept_any - accept the server's certificate, whatever it is */
+static gboolean smtpc_accept_any(GTlsConnection *conn, GTlsCertificate *cert,
+				 GTlsCertificateFlags errors, gpointer data)
+{
+	return TRUE;
+}
+
+int smtpc_starttls(struct smtpc *s, GString *why)
+{
+	GError *err = NULL;
+	GSocketConnectable *id = g_network_address_new(s->host, 25);
+	GIOStream *tls;
+
+	if (s->pos != s->len) {
+		/* data after the 220 came before TLS: a man in the middle */
+		g_string_printf(why, "%s sent data ahead of the TLS handshake", s->peer);
+		g_object_unref(id);
+		return 0;
+	}
+	tls = g_tls_client_connection_new(s->plain, id, &err);
+	g_object_unref(id);
+	if (!tls) {
+		g_string_printf(why, "TLS with %s: %s", s->peer, err->message);
+		g_error_free(err);
+		return 0;
+	}
+	g_signal_connect(tls, "accept-certificate", G_CALLBACK(smtpc_accept_any), NULL);
+	if (!g_tls_connection_handshake(G_TLS_CONNECTION(tls), NULL, &err)) {
+		g_string_printf(why, "TLS handshake with %s: %s", s->peer, err->message);
+		g_error_free(err);
+		g_object_unref(tls);
+		return 0;
+	}
+	g_object_unref(s->io);
+	s->io = tls;
+	s->tls = 1;
+	return 1;
+}
+
+int smtpc_tls(const struct smtpc *s)
+{
+	return s->tls;
 }
 
 const char *smtpc_peer(const struct smtpc *s)
@@ -90,19 +155,19 @@ const char *smtpc_peer(const struct smtpc *s)
 /* smtpc_getc - the next byte, or -1 with why */
 static int smtpc_getc(struct smtpc *s, GString *why)
 {
-	ssize_t n;
+	GError *err = NULL;
+	gssize  n;
 
 	if (s->pos == s->len) {
-		if (!smtpc_wait(s->fd, POLLIN, s->timeout)) {
-			g_string_printf(why, "timeout reading from %s", s->peer);
-			return -1;
-		}
-		do
-			n = read(s->fd, s->buf, sizeof(s->buf));
-		while (n < 0 && errno == EINTR);
+		n = g_input_stream_read(g_io_stream_get_input_stream(s->io), s->buf, sizeof(s->buf),
+					NULL, &err);
 		if (n <= 0) {
-			g_string_printf(why, "lost connection with %s%s%s", s->peer,
-					n < 0 ? ": " : "", n < 0 ? g_strerror(errno) : "");
+			if (err && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+				g_string_printf(why, "timeout reading from %s", s->peer);
+			else
+				g_string_printf(why, "lost connection with %s%s%s", s->peer,
+						err ? ": " : "", err ? err->message : "");
+			g_clear_error(&err);
 			return -1;
 		}
 		s->pos = 0;
@@ -177,21 +242,17 @@ out:
 /* smtpc_write - write all of buf; 0 and why on error */
 static int smtpc_write(struct smtpc *s, const char *buf, size_t len, GString *why)
 {
-	ssize_t n;
+	GError *err = NULL;
+	gsize   done;
 
-	while (len > 0) {
-		if (!smtpc_wait(s->fd, POLLOUT, s->timeout)) {
+	if (!g_output_stream_write_all(g_io_stream_get_output_stream(s->io), buf, len, &done,
+				       NULL, &err)) {
+		if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
 			g_string_printf(why, "timeout writing to %s", s->peer);
-			return 0;
-		}
-		if ((n = write(s->fd, buf, len)) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			g_string_printf(why, "lost connection with %s: %s", s->peer, g_strerror(errno));
-			return 0;
-		}
-		buf += n;
-		len -= (size_t)n;
+		else
+			g_string_printf(why, "lost connection with %s: %s", s->peer, err->message);
+		g_error_free(err);
+		return 0;
 	}
 	return 1;
 }
@@ -258,7 +319,11 @@ void smtpc_close(struct smtpc *s)
 {
 	if (!s)
 		return;
-	close(s->fd);
+	g_object_unref(s->io);
+	g_object_unref(s->plain);
+	g_socket_close(s->sock, NULL);
+	g_object_unref(s->sock);
+	g_free(s->host);
 	g_free(s->peer);
 	g_free(s);
 }

@@ -21,7 +21,13 @@
  *	CR LF (a bare LF becomes CR LF), a line that starts with "." gets
  *	another (RFC 5321 4.5.2), and "." ends it.
  *
- *	No TLS: STARTTLS is not spoken (see mexin(8)).
+ *	The connection runs over GIO (a GSocket with the timeout).
+ *	smtpc_starttls(), after the server's 220 to STARTTLS, makes it a
+ *	TLS connection (GTlsClientConnection; a TLS backend such as
+ *	glib-networking must be installed: smtpc_tls_available()).  Any
+ *	server certificate is accepted: the TLS protects against
+ *	eavesdropping, not against an active man in the middle.  Data the
+ *	server sent ahead of the handshake is refused (CVE-2011-0411).
  * DIAGNOSTICS
  *	smtpc_reply() and smtpc_command() return the reply code, or -1 with
  *	the reason (timeout, lost connection, bad reply) in the GString.
@@ -54,6 +60,15 @@ int     smtpc_command(struct smtpc *s, GString *reply, const char *fmt, ...)
 /* smtpc_data - send the rest of fp, dot-stuffed, and the final "." ; 0
  * and why on error */
 int     smtpc_data(struct smtpc *s, FILE *fp, GString *why);
+
+/* smtpc_tls_available - a GIO TLS backend is installed */
+int     smtpc_tls_available(void);
+
+/* smtpc_starttls - TLS handshake after "220" to STARTTLS; 0 and why */
+int     smtpc_starttls(struct smtpc *s, GString *why);
+
+/* smtpc_tls - the connection is TLS */
+int     smtpc_tls(const struct smtpc *s);
 
 /* smtpc_close - close the connection */
 void    smtpc_close(struct smtpc *s);

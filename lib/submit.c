@@ -171,6 +171,23 @@ static void submit_smtp(const char *spec, const struct envelope *env, FILE *fp, 
 		}
 		g_string_truncate(ehlo, 0);
 	}
+	if (submit_ehlo_has(ehlo->str, "STARTTLS", NULL) && smtpc_tls_available()) {
+		if ((code = smtpc_command(s, reply, "STARTTLS")) < 0) {
+			submit_all(res, SUBMIT_TEMP, "4.4.2", reply->str, 0);
+			goto out;
+		}
+		if (code == 220) {
+			if (!smtpc_starttls(s, reply)) {
+				submit_all(res, SUBMIT_TEMP, "4.7.5", reply->str, 0);
+				goto out;
+			}
+			if ((code = smtpc_command(s, ehlo, "EHLO %s", g_get_host_name())) != 250) {
+				submit_all(res, code / 100 == 5 ? SUBMIT_FAILED : SUBMIT_TEMP,
+					   code / 100 == 5 ? "5.5.0" : "4.4.2", ehlo->str, 0);
+				goto quit_or_out;
+			}
+		}
+	}
 	if (submit_ehlo_has(ehlo->str, "SIZE", &arg)) {
 		long    max = strtol(arg, NULL, 10);
 
@@ -249,6 +266,9 @@ static void submit_smtp(const char *spec, const struct envelope *env, FILE *fp, 
 		if (r->cls == 0)
 			submit_from_reply(r, code, reply->str);
 	}
+quit_or_out:
+	if (code < 0)
+		goto out;
 quit:
 	smtpc_command(s, reply, "QUIT");
 out:

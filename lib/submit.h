@@ -16,7 +16,11 @@
  *	TO per recipient, each with its own result; DATA only for the
  *	accepted ones, whose result is then the reply to the final ".".
  *	No connection, a lost connection, a timeout or a 4xx reply is a
- *	temporary result; 5xx is a failure.  STARTTLS is not used.
+ *	temporary result; 5xx is a failure.  When the server offers STARTTLS
+ *	and a GIO TLS backend is installed (glib-networking), the session
+ *	goes on in TLS (EHLO again); any certificate is accepted (smtpc(3)).
+ *	A failed handshake is a temporary result; a refused STARTTLS goes
+ *	on in clear text.
  *
  *	sendmail:PATH: PATH -i -f SENDER -- RCPT... run by fork and execve
  *	(never a shell), with the message on standard input and a minimal

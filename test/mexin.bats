@@ -79,9 +79,10 @@ start_sink() {
 	wait_port "$1"
 }
 
-# start_smtpd - the test server of test/fixtures/mexin/smtpd.py; sets PORT
+# start_smtpd [CERT KEY] - the test server of test/fixtures/mexin/smtpd.py
+# (with STARTTLS when given a certificate); sets PORT
 start_smtpd() {
-	python3 "$FIXTURES/mexin/smtpd.py" "$T/port" "$T/smtpd" &
+	python3 "$FIXTURES/mexin/smtpd.py" "$T/port" "$T/smtpd" "$@" &
 	SERVER_PID=$!
 	local i
 	for i in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
@@ -267,6 +268,23 @@ SH
 	run xmllint --xpath 'string(//*[@name="FailureReason"])' "$ndr"
 	assert_output --partial "550 5.1.1"
 	[ "$(queue_count mts-in)" = 0 ]
+}
+
+@test "mexin: STARTTLS when offered (any certificate accepted)" {
+	[ -e /usr/lib/x86_64-linux-gnu/gio/modules/libgiognutls.so ] || ls /usr/lib/*/gio/modules/libgiognutls.so >/dev/null 2>&1 ||
+		skip "no GIO TLS backend (glib-networking)"
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
+		-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+	start_smtpd "$T/cert.pem" "$T/key.pem"
+	lme_conf_set mexin relay "smtp:127.0.0.1:$PORT"
+	inmsg 1763768027.M18P1Q1.t "Zoe Partner/Ext@Exchange"
+	run "$BIN/mexin" -1 -f
+	assert_success
+	assert_output --partial "status=sent (250 2.0.0 Ok: queued as TEST1)"
+	run cat "$T/smtpd/1.eml"
+	assert_line --regexp '^TLS TLSv1\.[23]$'
+	assert_line --partial 'RCPT TO:<zoe@partner.example>'
+	assert_output --partial 'Subject: Quarterly figures'
 }
 
 @test "mexin: 4xx for one recipient: the others go, the queue file keeps only it" {
