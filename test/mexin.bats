@@ -287,6 +287,23 @@ SH
 	assert_output --partial 'Subject: Quarterly figures'
 }
 
+@test "mexin: a message over the server's SIZE fails at once, with a report" {
+	start_smtpd
+	lme_conf_set mexin relay "smtp:127.0.0.1:$PORT"
+	{
+		printf 'lme-envelope 1\nid 1763768027.M19P1Q1.t\narrival %s\nhops 0\nsender \n' "$(date +%s)"
+		printf 'sender_notes John Smith/Sales/Acme@Acme\nrcpt notes=Zoe Partner/Ext@Exchange\nend\n'
+		printf 'From: John Smith/Sales/Acme@Acme\nSubject: big\n\n'
+		head -c 150000 /dev/zero | tr '\0' 'x' | fold -w 76
+	} | put readyin 1763768027.M19P1Q1.t
+	run "$BIN/mexin" -1 -f
+	assert_success
+	assert_output --partial "dsn=5.3.4, status=bounced (message too big for the relay)"
+	[ ! -e "$T/smtpd/1.eml" ]
+	[ "$(queue_count mail.box)" = 1 ]
+	[ "$(queue_count mts-in)" = 0 ]
+}
+
 @test "mexin: 4xx for one recipient: the others go, the queue file keeps only it" {
 	start_smtpd
 	lme_conf_set mexin relay "smtp:127.0.0.1:$PORT"
