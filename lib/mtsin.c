@@ -19,7 +19,7 @@
 
 /* mtsin_requeue - the same message with only the recipients in keep,
  * committed into q under the same id, not due before delay seconds */
-static int mtsin_requeue(struct spool_queue *q, struct envelope *env, FILE *fp,
+static int mtsin_requeue(struct spool_queue *q, const char *id, struct envelope *env, FILE *fp,
 			 GPtrArray *keep, int delay, GString *why)
 {
 	GPtrArray *all = env->rcpts;
@@ -28,7 +28,7 @@ static int mtsin_requeue(struct spool_queue *q, struct envelope *env, FILE *fp,
 	char   *path = NULL;
 	int     ok;
 
-	if ((w = spool_create(q, env->id, why)) == NULL)
+	if ((w = spool_create(q, id, why)) == NULL)
 		return 0;
 	env->rcpts = keep;
 	ok = envelope_write(w->fp, env, why) && envelope_copy_message(fp, w->fp, why);
@@ -44,8 +44,8 @@ static int mtsin_requeue(struct spool_queue *q, struct envelope *env, FILE *fp,
 	ts[0].tv_sec += delay;
 	ts[0].tv_nsec = 0;
 	ts[1] = ts[0];
-	if (spool_find(q, env->id, &path) && utimensat(AT_FDCWD, path, ts, 0) != 0)
-		msg_warn("%s: cannot set the retry time of %s: %s", env->id, path, g_strerror(errno));
+	if (spool_find(q, id, &path) && utimensat(AT_FDCWD, path, ts, 0) != 0)
+		msg_warn("%s: cannot set the retry time of %s: %s", id, path, g_strerror(errno));
 	g_free(path);
 	return 1;
 }
@@ -117,7 +117,7 @@ enum stage_result mtsin_deliver(const struct conf *conf, struct spool_claim *c,
 		r = STAGE_DONE;
 	} else if (keep->len == env->rcpts->len) {
 		g_string_assign(why, first_temp);
-	} else if (mtsin_requeue(c->q, env, fp, keep, stage_backoff(conf, c->id), why)) {
+	} else if (mtsin_requeue(c->q, c->id, env, fp, keep, stage_backoff(conf, c->id), why)) {
 		msg_info("%s: %u recipient%s left for a later attempt", c->id, keep->len,
 			 keep->len == 1 ? "" : "s");
 		r = STAGE_DONE;

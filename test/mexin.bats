@@ -221,6 +221,19 @@ SH
 	[ "$(queue_count badmail)" = 0 ]
 }
 
+@test "mexin: a report (DSN made by ntsmex) goes out with the null sender" {
+	fake_sendmail 0
+	{
+		printf 'lme-envelope 1\nid 1763768027.M20P1Q1.t\narrival %s\nhops 0\nsender \n' "$(date +%s)"
+		printf 'sender_notes John Smith/Sales/Acme@Acme\nreport yes\nrcpt notes=Zoe Partner/Ext@Exchange\nend\n'
+		printf 'From: MAILER-DAEMON@example.com\nSubject: Delivery Status Notification\n\nbody\n'
+	} | put readyin 1763768027.M20P1Q1.t
+	run "$BIN/mexin" -1 -f
+	assert_success
+	run cat "$T/out/0.argv"
+	assert_output "$(printf '%s\n' -i -f '<>' -- zoe@partner.example)"
+}
+
 @test "mexin: smtp: relay to smtp-sink: envelope, headers and body" {
 	port=$(free_port)
 	start_sink "$port"
