@@ -338,6 +338,31 @@ SH
 	[ "$(queue_count mail.box)" = 0 ]
 }
 
+@test "mexin: a hostile relay (endless reply, huge line) defers, bounded" {
+	cat > "$T/hostile.py" <<'PY'
+import socket, sys
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(5)
+open(sys.argv[1] + ".tmp", "w").write(str(srv.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+c, _ = srv.accept()
+try:
+    c.sendall(b"220-" + b"x" * 1000000 + b"\r\n" + b"220-more\r\n" * 500 + b"220 end\r\n")
+    c.recv(100)
+except OSError:
+    pass
+c.close()
+PY
+	python3 "$T/hostile.py" "$T/port" &
+	SERVER_PID=$!
+	for i in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+	lme_conf_set mexin relay "smtp:127.0.0.1:$(cat "$T/port")"
+	inmsg 1763768027.M21P1Q1.t "Zoe Partner/Ext@Exchange"
+	run "$BIN/mexin" -1 -f
+	assert_failure 75
+	assert_output --partial "too long"
+	[ "$(queue_count mts-in)" = 1 ]
+}
+
 @test "mexin: relay down, then up: the message waits in mts-in and goes out after back-off" {
 	port=$(free_port)
 	lme_conf_set mexin relay "smtp:127.0.0.1:$port"
