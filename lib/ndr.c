@@ -18,7 +18,8 @@ int ndr_queue(const struct conf *conf, struct spool_queue *mail_box,
 	struct spool_writer *sw;
 	struct dxl_writer *w;
 	char   *id, *sender, *own_id;
-	const char **names, **reasons;
+	char  **names;
+	const char **reasons;
 	const char *to[2];
 	GString *body;
 	time_t  now = time(NULL);
@@ -41,7 +42,7 @@ int ndr_queue(const struct conf *conf, struct spool_queue *mail_box,
 		g_free(sender);
 		return 0;
 	}
-	names = g_new0(const char *, rcpts->len + 1);
+	names = g_new0(char *, rcpts->len + 1);
 	reasons = g_new0(const char *, rcpts->len + 1);
 	body = g_string_new(NULL);
 	g_string_append_printf(body, "Your message%s%s%s was not delivered to:\n",
@@ -49,9 +50,9 @@ int ndr_queue(const struct conf *conf, struct spool_queue *mail_box,
 	for (i = 0; i < rcpts->len; i++) {
 		const struct ndr_rcpt *r = g_ptr_array_index(rcpts, i);
 
-		names[i] = r->notes;
+		names[i] = address_notes_abbreviate(r->notes);
 		reasons[i] = r->reason;
-		g_string_append_printf(body, "\n%s\n    %s\n", r->notes, r->reason);
+		g_string_append_printf(body, "\n%s\n    %s\n", names[i], r->reason);
 	}
 	to[0] = sender;
 	to[1] = NULL;
@@ -63,7 +64,7 @@ int ndr_queue(const struct conf *conf, struct spool_queue *mail_box,
 	dxl_item_text(w, "From", "Mail Router");
 	dxl_item_text(w, "Principal", "Mail Router");
 	dxl_item_text(w, "Subject", subject ? subject : "");
-	dxl_item_textlist(w, "IntendedRecipient", names);
+	dxl_item_textlist(w, "IntendedRecipient", (const char *const *)names);
 	dxl_item_textlist(w, "FailureReason", reasons);
 	if (message_id)
 		dxl_item_text(w, "$InReplyTo", message_id);
@@ -72,7 +73,7 @@ int ndr_queue(const struct conf *conf, struct spool_queue *mail_box,
 	dxl_item_text(w, "Body", body->str);
 	dxl_document_end(w);
 	ok = dxl_writer_finish(w);
-	g_free(names);
+	g_strfreev(names);
 	g_free(reasons);
 	g_free(own_id);
 	g_string_free(body, TRUE);

@@ -174,10 +174,10 @@ SH
 
 @test "mexin: untranslatable recipient gets a DTD-valid NonDelivery Report to the Notes sender" {
 	fake_sendmail 0
-	inmsg 1763768027.M4P1Q1.t "Zoe Partner/Ext@Exchange" "Nobody Here/Sales/Acme@Exchange"
+	inmsg 1763768027.M4P1Q1.t "Zoe Partner/Ext@Exchange" "CN=Nobody Here/OU=Sales/O=Acme@Exchange"
 	run "$BIN/mexin" -1 -f
 	assert_success
-	assert_output --partial "to=<Nobody Here/Sales/Acme@Exchange>, status=bounced"
+	assert_output --partial "to=<CN=Nobody Here/OU=Sales/O=Acme@Exchange>, status=bounced"
 	[ "$(queue_count mail.box)" = 1 ]
 	ndr=$(find "$T/spool/mail.box/new" -type f)
 	run xmllint --noout --dtdvalid "$DTD" "$ndr"
