@@ -4,6 +4,7 @@
  * SUMMARY
  *	mexin's first step: Notes addresses to SMTP (readyin -> mts-in)
  *--*/
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
