@@ -235,6 +235,10 @@ static const struct {
 	{"a tag named FILTER is a rule", "mapmex.tbl", "FILTER = \"x\"\n",
 	"mapmex.tbl:1:1: unknown target FILTER (not a tag of amap.notes.tbl)"},
 	{"missing file", "amap.notes.tbl", NULL, "amap.notes.tbl: No such file or directory"},
+	{"tags and functions in any case", "mapmex.tbl", "fULLNAME = tRiM( notesADDR, \"b\" )\n", NULL},
+	{"byte order mark", "mapmex.tbl", "\xEF\xBB\xBF" MAPMEX, NULL},
+	{"target TA not in the amap", "mapnotes.tbl", "ta = \"x\"\nDn = \"y\"\n", NULL},
+	{"amap ATTRIBUTE(PREFIX) with tabs", "amap.ldap.tbl", "NOTESADDR\t256\tproxyAddresses(NOTES:)\t; c\nMAIL 1 mail\nFULLNAME 64 displayName\n", NULL},
 };
 
 /* write_tables - the minimal tables, then file with text (NULL: removed) */
