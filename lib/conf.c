@@ -44,6 +44,7 @@ static const struct conf_key conf_keys[] = {
 	{"lme", "maximal_backoff_time", K_TIME, "4000", O(maximal_backoff_time), NULL},
 	{"lme", "hop_limit", K_INT, "25", O(hop_limit), NULL},
 	{"lme", "user", K_STR, NULL, O(user), NULL},
+	{"lme", "allow_root", K_BOOL, "no", O(allow_root), NULL},
 	{"lme", "metrics_file", K_PATH, NULL, O(metrics_file), NULL},
 	{"mexout", "milter", K_STR, NULL, O(milter), NULL},
 	{"mexout", "notes_address_space", K_LIST, NULL, O(notes_address_space), NULL},
