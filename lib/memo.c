@@ -26,6 +26,7 @@ struct memo_defects {
 	const char *id;
 	int     count;
 	int     nesting;		/* GMime's own nesting limit was hit */
+	gint64  start;			/* the message's offset in the file */
 };
 
 void memo_init(void)
@@ -83,7 +84,7 @@ static void memo_warning(gint64 offset, GMimeParserWarning code, const gchar *it
 	what = memo_clean(item);
 	if (strlen(what) > 100)
 		what[100] = 0;
-	msg_warn("%s: MIME defect at byte %lld: %s%s%s", d->id, (long long)offset,
+	msg_warn("%s: MIME defect at byte %lld: %s%s%s", d->id, (long long)(offset - d->start),
 		 memo_defect_name(code), *what ? ": " : "", g_utf8_validate(what, -1, NULL) ? what : "");
 	g_free(what);
 }
@@ -286,7 +287,7 @@ static void memo_items(const struct memo_in *in, struct dxl_writer *w, GMimeMess
 }
 
 /* memo_parse - GMime over the file from start, never read whole */
-static GMimeMessage *memo_parse(int fd, off_t start, GMimeParserOptions *opts)
+static GMimeMessage *memo_parse(int fd, off_t start, GMimeParserOptions *opts, int *headless)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
@@ -303,6 +304,19 @@ static GMimeMessage *memo_parse(int fd, off_t start, GMimeParserOptions *opts)
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	g_mime_parser_set_persist_stream(parser, TRUE);
 	msg = g_mime_parser_construct_message(parser, opts);
+	if (!msg) {				/* no header at all: the text as it is */
+		GMimeTextPart *text = g_mime_text_part_new_with_subtype("plain");
+		GMimeStream *all = g_mime_stream_substream(stream, start, -1);
+		GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(all, GMIME_CONTENT_ENCODING_DEFAULT);
+
+		g_mime_part_set_content(GMIME_PART(text), dw);
+		msg = g_mime_message_new(FALSE);
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(text));
+		g_object_unref(dw);
+		g_object_unref(all);
+		g_object_unref(text);
+		*headless = 1;
+	}
 	g_object_unref(parser);
 	g_object_unref(stream);
 	return msg;
@@ -313,7 +327,7 @@ enum memo_status memo_convert(const struct memo_in *in, int fd, off_t start, FIL
 {
 	static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
 	const struct conf *conf = in->conf;
-	struct memo_defects defects = {.id = in->id};
+	struct memo_defects defects = {.id = in->id, .start = start};
 	GMimeParserOptions *opts;
 	GMimeMessage *msg;
 	GMimeObject *body;
@@ -323,6 +337,7 @@ enum memo_status memo_convert(const struct memo_in *in, int fd, off_t start, FIL
 	struct stat st;
 	enum memo_status status = MEMO_OK;
 	int     mime = g_strcmp0(conf->body_format, "mime") == 0;
+	int     headless = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->status = "5.6.0";
@@ -340,10 +355,14 @@ enum memo_status memo_convert(const struct memo_in *in, int fd, off_t start, FIL
 	opts = g_mime_parser_options_new();
 	g_mime_parser_options_set_warning_callback(opts, memo_warning, &defects);
 	g_mime_parser_options_set_fallback_charsets(opts, fallback);
-	if ((msg = memo_parse(fd, start, opts)) == NULL) {
+	if ((msg = memo_parse(fd, start, opts, &headless)) == NULL) {
 		g_string_printf(why, "not a message GMime can parse");
 		g_mime_parser_options_free(opts);
 		return MEMO_REJECT;
+	}
+	if (headless) {
+		msg_warn("%s: no RFC 5322 header: the whole message shown as text", in->id);
+		defects.count++;
 	}
 	res->defects = defects.count;
 	body = g_mime_message_get_mime_part(msg);

@@ -94,7 +94,9 @@ char   *mime2dxl_text(GMimePart *part, GMimeParserOptions *options, gsize *len, 
 	for (i = 0; i < ba->len; i++)		/* NUL is no text */
 		if (ba->data[i] == 0)
 			ba->data[i] = ' ';
-	if (g_utf8_validate((const char *)ba->data, (gssize)ba->len, NULL)) {
+	if (ba->len == 0) {
+		out = g_strdup("");
+	} else if (g_utf8_validate((const char *)ba->data, (gssize)ba->len, NULL)) {
 		out = g_strndup((const char *)ba->data, ba->len);
 	} else if (cf) {			/* iconv let something through */
 		out = g_utf8_make_valid((const char *)ba->data, (gssize)ba->len);
@@ -333,9 +335,13 @@ static void m2d_leaf(struct mime2dxl *m, GMimeObject *obj)
 	text = mime2dxl_text(GMIME_PART(obj), m->options, &len, &fallback);
 	if (fallback) {
 		const char *cs = g_mime_object_get_content_type_parameter(obj, "charset");
+		char   *label = g_strescape(cs ? cs : "(none)", NULL);
 
+		if (strlen(label) > 40)
+			memcpy(label + 37, "...", 4);
 		msg_warn("%s: text in charset \"%s\" not convertible as labelled; decoded with the fallback charsets",
-			 m->id, cs ? cs : "(none)");
+			 m->id, label);
+		g_free(label);
 		m->fallbacks++;
 	}
 	if (!m2d_is(obj, "text", "html") || !html2rt_render(RT(m), text, len, m2d_cid, m))
