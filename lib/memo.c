@@ -170,7 +170,7 @@ static char *memo_sender(const struct memo_in *in, GMimeMessage *msg)
 	const struct envelope *env = in->env;
 	InternetAddressList *from = g_mime_message_get_from(msg);
 	InternetAddress *ia;
-	char   *n = NULL;
+	char   *n = NULL, *v;
 
 	if (env->sender_notes && *env->sender_notes)
 		return memo_clean(env->sender_notes);
@@ -186,7 +186,9 @@ static char *memo_sender(const struct memo_in *in, GMimeMessage *msg)
 		g_free(n);
 		n = g_strdup_printf("MAILER-DAEMON@%s", in->conf->foreign_domain);
 	}
-	return memo_clean(n);
+	v = memo_clean(n);
+	g_free(n);
+	return v;
 }
 
 /* memo_recipients - the envelope recipients in Notes form */
