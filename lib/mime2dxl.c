@@ -145,8 +145,9 @@ static char *m2d_clean_name(const char *raw)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
 	s = g_string_new(NULL);
-	for (p = base; *p; p++)
-		g_string_append_c(s, (unsigned char)*p < 0x20 || *p == 0x7f ? '_' : *p);
+	for (p = base; *p; p++)			/* controls, and what Windows refuses */
+		g_string_append_c(s, (unsigned char)*p < 0x20 || *p == 0x7f || strchr("<>:\"|?*", *p)
+				  ? '_' : *p);
 	g_strstrip(s->str);
 	s->len = strlen(s->str);
 	if (s->len > MIME2DXL_NAME_MAX) {

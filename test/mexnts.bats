@@ -131,7 +131,7 @@ item() {
 	python3 "$CHK" eml-sha "$FX/mixed.eml" | sort > "$T/want"
 	diff "$T/want" "$T/got"
 	run awk '{print $1}' "$T/files"
-	assert_output "$(printf 'report.pdf\ndata.zip\nnotes.txt\nreport-2.pdf\nATT00005.bin')"
+	assert_output "$(printf 'report.pdf\nda_ta.zip\nnotes.txt\nreport-2.pdf\nATT00005.bin')"
 	grep -q "^notes.txt $(printf 'Straße\r\nline 2 = equals\r\n' | iconv -t latin1 | sha256sum | cut -c1-64) " "$T/files"
 	run python3 "$CHK" body "$MEMO"
 	assert_output --partial 'See the attachments.'
