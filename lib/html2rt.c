@@ -181,7 +181,35 @@ static GPtrArray *html2rt_rows(xmlNodePtr table)
 	return rows;
 }
 
-/* html2rt_table - a <table> as a DXL table; captions before it */
+/* html2rt_is_table_part - rows and their groups, columns, blank text */
+static int html2rt_is_table_part(xmlNodePtr c)
+{
+	static const char *const parts[] = {"tr", "thead", "tbody", "tfoot", "colgroup", "col", NULL};
+	const xmlChar *p;
+
+	if (c->type == XML_TEXT_NODE) {
+		for (p = c->content; p && *p; p++)
+			if (!(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
+				return 0;
+		return 1;
+	}
+	return c->type != XML_ELEMENT_NODE || html2rt_is((const char *)c->name, parts);
+}
+
+/* html2rt_block_node - one node in a paragraph of its own */
+static void html2rt_block_node(struct html2rt *h, xmlNodePtr node, int depth, int style)
+{
+	int     odef = h->def, ostyle = h->style;
+
+	rtext_par(h->rt, odef);
+	h->style |= style;
+	html2rt_walk(h, node, depth);
+	h->style = ostyle;
+	rtext_par(h->rt, odef);
+}
+
+/* html2rt_table - a <table> as a DXL table; captions and stray content
+ * before it */
 static void html2rt_table(struct html2rt *h, xmlNodePtr node, int depth)
 {
 	GPtrArray *rows;
@@ -193,17 +221,20 @@ static void html2rt_table(struct html2rt *h, xmlNodePtr node, int depth)
 		html2rt_block(h, node, depth, h->def, 0);
 		return;
 	}
-	for (c = node->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "caption"))
-			html2rt_block(h, c, depth + 1, h->def, RTEXT_BOLD);
 	rows = html2rt_rows(node);
 	for (i = 0; i < rows->len; i++)
 		if ((n = html2rt_row_cells(rows->pdata[i])) > ncols)
 			ncols = n;
-	if (ncols == 0) {
+	if (ncols == 0) {			/* no cells: whatever it holds, as blocks */
 		g_ptr_array_free(rows, TRUE);
+		html2rt_block(h, node, depth, h->def, 0);
 		return;
 	}
+	for (c = node->children; c; c = c->next)	/* captions, stray content: before it */
+		if (!html2rt_is_table_part(c))
+			html2rt_block_node(h, c, depth + 1,
+					   c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "caption")
+					   ? RTEXT_BOLD : 0);
 	if (ncols > HTML2RT_MAX_COLUMNS)
 		ncols = HTML2RT_MAX_COLUMNS;
 	h->tables++;
@@ -334,13 +365,24 @@ static void html2rt_walk(struct html2rt *h, xmlNodePtr node, int depth)
 int html2rt_render(struct rtext *rt, const char *html, gsize len, html2rt_cid_fn cid, void *ctx)
 {
 	struct html2rt h = {.rt = rt, .def = RTEXT_PAR_NORMAL, .cid = cid, .ctx = ctx};
+	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
 	xmlNodePtr root;
+	int     stopped;
 
 	if (len == 0 || len > INT_MAX)
 		return 0;
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR
-			     | HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+	if ((ctxt = htmlNewParserCtxt()) == NULL)
+		return 0;
+	doc = htmlCtxtReadMemory(ctxt, html, (int)len, NULL, "UTF-8", HTML_PARSE_NONET
+				 | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC
+				 | HTML_PARSE_COMPACT);
+	stopped = ctxt->disableSAX || ctxt->errNo == XML_ERR_USER_STOP;
+	htmlFreeParserCtxt(ctxt);
+	if (doc && stopped) {			/* e.g. too deep: the rest would be lost */
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
 	if (!doc)
 		return 0;
 	if ((root = xmlDocGetRootElement(doc)) == NULL) {

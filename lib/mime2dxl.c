@@ -345,8 +345,13 @@ static void m2d_leaf(struct mime2dxl *m, GMimeObject *obj)
 		g_free(label);
 		m->fallbacks++;
 	}
-	if (!m2d_is(obj, "text", "html") || !html2rt_render(RT(m), text, len, m2d_cid, m))
+	if (!m2d_is(obj, "text", "html")) {
 		m2d_plain(m, text, len);
+	} else if (!html2rt_render(RT(m), text, len, m2d_cid, m)) {
+		if (len)
+			msg_warn("%s: HTML the parser cannot read whole (too deep?): shown as its source", m->id);
+		m2d_plain(m, text, len);
+	}
 	g_free(text);
 }
 

@@ -36,6 +36,11 @@ static const struct test_case cases[] = {
 	 {"<attachmentref name=\"pic.png\" displayname=\"pic.png\"/>remote"}, "http://remote"},
 	{"table in a paragraph", "<p>x<table><tr><td>y</td></tr></table>z</p>",
 	 {"<par def=\"1\">x</par><table", "</table><par def=\"1\">z</par>"}, NULL},
+	{"table holding a table, no rows", "<table><table><tr><td>in</td></tr></table></table>",
+	 {"<tablecell><par def=\"1\">in</par></tablecell>"}, NULL},
+	{"caption and stray text before the table", "<table>stray<caption>cap</caption><tr><td>c</td></tr></table>",
+	 {"<par def=\"1\">stray</par>", "<run><font style=\"bold\"/>cap</run></par><table"}, NULL},
+	{"too deep for the parser: refused, not half shown", NULL, {NULL}, NULL},
 	{"control characters", "<p>a\x01" "b</p>", {"<par def=\"1\">ab</par>"}, "\x01"},
 };
 
@@ -73,6 +78,30 @@ int main(void)
 	char   *out;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!cases[i].html) {		/* the deep case: html2rt_render() says no */
+			GString *deep = g_string_new(NULL);
+			struct rtext rt;
+			char   *buf = NULL;
+			size_t  len = 0;
+			FILE   *fp = open_memstream(&buf, &len);
+			struct dxl_writer *w = dxl_writer_new(fp, "document");
+			int     k;
+
+			for (k = 0; k < 5000; k++)
+				g_string_append(deep, "<div>");
+			g_string_append(deep, "deep");
+			rtext_begin(&rt, w);
+			if (html2rt_render(&rt, deep->str, deep->len, cid, NULL)) {
+				printf("FAIL %s\n", cases[i].label);
+				failed++;
+			}
+			rtext_end(&rt);
+			dxl_writer_finish(w);
+			fclose(fp);
+			free(buf);
+			g_string_free(deep, TRUE);
+			continue;
+		}
 		out = render(cases[i].html);
 		for (j = 0; j < 4 && cases[i].want[j]; j++) {
 			if (!strstr(out, cases[i].want[j])) {
