@@ -367,6 +367,15 @@ static int m2d_alt_score(GMimeObject *obj)
 	return 0;
 }
 
+/* m2d_alt_redundant - another rendering of the text (dropped when an
+ * alternative is shown): plain, HTML, enriched, watch-html, multiparts */
+static int m2d_alt_redundant(GMimeObject *obj)
+{
+	return GMIME_IS_MULTIPART(obj) || m2d_is(obj, "text", "plain") || m2d_is(obj, "text", "html")
+	    || m2d_is(obj, "text", "enriched") || m2d_is(obj, "text", "richtext")
+	    || m2d_is(obj, "text", "watch-html");
+}
+
 /* m2d_alternative - the best text alternative; other kinds attached */
 static void m2d_alternative(struct mime2dxl *m, GMimeMultipart *mp, int depth)
 {
@@ -382,7 +391,7 @@ static void m2d_alternative(struct mime2dxl *m, GMimeMultipart *mp, int depth)
 		c = g_mime_multipart_get_part(mp, i);
 		if (i == best)
 			m2d_walk(m, c, depth + 1);
-		else if (best < 0 || m2d_alt_score(c) == 0)
+		else if (best < 0 || !m2d_alt_redundant(c))
 			m2d_walk(m, c, depth + 1);
 	}
 }

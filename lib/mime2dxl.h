@@ -11,7 +11,9 @@
  *	    rfc822-headers) shown inline     paragraphs with line breaks
  *	    text/html shown inline           rich text through html2rt(3)
  *	    multipart/alternative            the richest text alternative;
- *					     non-text alternatives attached
+ *					     alternatives that are not another
+ *					     rendering of the text (text/calendar,
+ *					     ...) attached
  *	    multipart/related                its root; parts referenced by
  *					     cid: in the HTML are attached
  *					     where they appear, the others at

@@ -111,6 +111,15 @@ item() {
 	[ "$(item Importance)" = "3" ]
 }
 
+@test "multipart/alternative: other renderings dropped, a calendar kept as an attachment" {
+	convert invite.eml
+	run python3 "$CHK" body "$MEMO"
+	assert_output --partial 'Planning meeting, <run><font style="bold" />Monday</run> 10:00.'
+	refute_output --partial 'Monday 10:00.'
+	assert_output --partial '<attachmentref name="ATT00001.ics"'
+	[ "$(python3 "$CHK" files "$MEMO" | wc -l)" -eq 1 ]
+}
+
 @test "multipart/related: inline images as \$FILE with attachmentref where they appear" {
 	convert related.eml
 	run python3 "$CHK" body "$MEMO"
