@@ -298,7 +298,7 @@ static gint64 m2d_raw_length(GMimePart *part)
 static int m2d_shown(GMimeObject *obj)
 {
 	static const char *const types[][2] = {
-		{"text", "plain"}, {"text", "html"}, {"text", "rfc822-headers"},
+		{"text", "plain"}, {"text", "html"}, {"text", "rfc822-headers"}, {"message", "rfc822-headers"},
 		{"message", "delivery-status"}, {"message", "global-delivery-status"},
 		{"message", "disposition-notification"}, {"message", "global-disposition-notification"},
 		{"message", "feedback-report"},
