@@ -327,4 +327,5 @@ PY
 @test "unit: rich text and HTML conversion" {
 	run "$LME_ROOT/test/unit/html2rt_test"
 	assert_success
+	assert_output --partial "0 failed"
 }

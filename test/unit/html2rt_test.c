@@ -115,6 +115,6 @@ int main(void)
 		}
 		free(out);
 	}
-	printf("%zu cases, %d failures\n", i, failed);
+	printf("%zu passed, %d failed\n", i - (size_t)failed, failed);
 	return failed ? 1 : 0;
 }
