@@ -109,13 +109,10 @@ static void html2rt_link(struct html2rt *h, xmlNodePtr node, int depth)
 {
 	char   *href = html2rt_attr(node, "href");
 	const char *ohref = h->href;
-	char   *p;
 
 	if (href) {
 		g_strstrip(href);
-		for (p = href; *p; p++)		/* no control characters in attributes */
-			if ((unsigned char)*p < 0x20)
-				*p = ' ';
+		dxl_xml_safe(href);
 		if (*href && strlen(href) <= 2048 && g_ascii_strncasecmp(href, "javascript:", 11) != 0
 		    && g_ascii_strncasecmp(href, "vbscript:", 9) != 0
 		    && g_ascii_strncasecmp(href, "data:", 5) != 0 && href[0] != '#')

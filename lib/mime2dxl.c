@@ -156,6 +156,7 @@ static char *m2d_clean_name(const char *raw)
 	}
 	if (strcmp(s->str, ".") == 0 || strcmp(s->str, "..") == 0)
 		g_string_truncate(s, 0);
+	dxl_xml_safe(s->str);
 	g_free(valid);
 	return g_string_free(s, FALSE);
 }
@@ -649,7 +650,7 @@ int mime2dxl_mime(struct dxl_writer *w, GMimeMessage *msg, GString *why)
 {
 	GMimeStream *s;
 	FILE   *fp;
-	char   *line = NULL, *valid, *p;
+	char   *line = NULL, *valid;
 	size_t  cap = 0;
 	ssize_t n;
 
@@ -674,9 +675,7 @@ int mime2dxl_mime(struct dxl_writer *w, GMimeMessage *msg, GString *why)
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = 0;
 		valid = g_utf8_make_valid(line, n);
-		for (p = valid; *p; p++)		/* XML cannot carry these */
-			if ((unsigned char)*p < 0x20 && *p != '\t')
-				*p = '?';
+		dxl_xml_safe(valid);			/* XML cannot carry some */
 		if (xmlTextWriterWriteString(w->xw, BAD_CAST valid) < 0
 		    || xmlTextWriterWriteString(w->xw, BAD_CAST "\n") < 0)
 			w->failed = 1;

@@ -301,6 +301,26 @@ sys.stdout.write('From: a@b.example\nSubject: deep\nMIME-Version: 1.0\n' + inner
 	grep -q 'no recipient with a Notes address' "$T/spool/badmail/new/$id.reason"
 }
 
+@test "characters XML cannot carry (U+FFFF, controls) never make the memo invalid" {
+	python3 - "$T/odd.eml" <<'PY'
+import base64, sys
+subj = base64.b64encode('x\uffffy\x01z'.encode()).decode()
+open(sys.argv[1], 'wb').write(('From: a@b.example\nSubject: =?UTF-8?B?' + subj + '?=\nMIME-Version: 1.0\n'
+    'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html; charset=utf-8\n\n'
+    '<a href="http://x/\uffff">l\uffffk</a>\n--b\nContent-Type: text/plain; charset=utf-8\n\nctl\x02\uffff\n'
+    '--b\nContent-Type: application/octet-stream; name="n\uffff.bin"\n\nxx\n--b--\n').encode())
+PY
+	ID=$(enqueue "$T/odd.eml")
+	run "$BIN/mexnts" -1 -f
+	MEMO="$T/spool/mail.box/new/$ID"
+	valid "$MEMO"
+	grep -q '<nonxmlchar value="ffff"/>' "$MEMO"
+	lme_conf_set mexnts body_format mime
+	ID=$(enqueue "$T/odd.eml")
+	run "$BIN/mexnts" -1 -f
+	valid "$T/spool/mail.box/new/$ID"
+}
+
 @test "a message with no header at all is shown as text" {
 	printf 'just some words\nand no header\n' > "$T/raw.eml"
 	ID=$(enqueue "$T/raw.eml")
