@@ -107,6 +107,21 @@ void dxl_text(struct dxl_writer *w, const char *text, gssize len)
 	for (p = run = valid; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
+		if (c == 0xef && (unsigned char)p[1] == 0xbf && ((unsigned char)p[2] & 0xfe) == 0xbe) {
+			if (p > run) {			/* U+FFFE, U+FFFF: not XML characters */
+				xmlChar *chunk = (xmlChar *)g_strndup(run, (gsize)(p - run));
+
+				OK(xmlTextWriterWriteString(w->xw, chunk));
+				g_free(chunk);
+			}
+			OK(xmlTextWriterStartElement(w->xw, BAD_CAST "nonxmlchar"));
+			OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "value",
+						       BAD_CAST ((unsigned char)p[2] == 0xbe ? "fffe" : "ffff")));
+			OK(xmlTextWriterEndElement(w->xw));
+			p += 2;
+			run = p + 1;
+			continue;
+		}
 		if (c >= 0x20 || c == '\t')
 			continue;
 		if (p > run) {
@@ -363,4 +378,16 @@ char   *dxl_text_value(const xmlNode *text)
 		}
 	}
 	return g_string_free(s, FALSE);
+}
+
+void dxl_xml_safe(char *text)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)text; p && *p; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			*p = '?';
+		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] & 0xfe) == 0xbe)
+			p[2] = 0xbd;			/* U+FFFD */
+	}
 }
