@@ -197,6 +197,23 @@ void spool_abort(struct spool_writer *w)
 	spool_writer_free(w);
 }
 
+/* spool_stamp_due - a writer's "not before" time goes on the file itself */
+static int spool_stamp_due(struct spool_writer *w, GString *why)
+{
+	struct timespec ts[2];
+
+	if (!w->due)
+		return 1;
+	ts[0].tv_sec = w->due;
+	ts[0].tv_nsec = 0;
+	ts[1] = ts[0];
+	if (futimens(fileno(w->fp), ts) != 0) {
+		g_string_printf(why, "set retry time of %s: %s", w->tmppath, g_strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
 /* The batch of this thread (mexout's milter threads never have one). */
 static _Thread_local GPtrArray *spool_batch;
 
@@ -278,6 +295,8 @@ int spool_commit(struct spool_writer *w, GString *why)
 			goto fail;
 		}
 		STEP("written");
+		if (!spool_stamp_due(w, why))
+			goto fail;
 		if (fclose(w->fp) != 0) {
 			w->fp = NULL;
 			g_string_printf(why, "close %s: %s", w->tmppath, g_strerror(errno));
@@ -298,6 +317,8 @@ int spool_commit(struct spool_writer *w, GString *why)
 		goto fail;
 	}
 	STEP("synced");
+	if (!spool_stamp_due(w, why))
+		goto fail;
 	if (fclose(w->fp) != 0) {
 		w->fp = NULL;
 		g_string_printf(why, "close %s: %s", w->tmppath, g_strerror(errno));

@@ -66,6 +66,7 @@ struct spool_writer {
 	char   *id;
 	char   *tmppath;
 	FILE   *fp;			/* write the message here */
+	time_t  due;			/* not before this time (0: now), as spool_defer */
 };
 
 struct spool_claim {
