@@ -16,6 +16,20 @@
 
 #define OK(call) do { if ((call) < 0) w->failed = 1; } while (0)
 
+/* dxl_quiet - libxml2 prints errors on stderr by default; ours go to
+ * the caller's why (xmlGetLastError) and from there to the log */
+static void dxl_quiet(void *ctx, const char *fmt, ...)
+{
+}
+
+static void dxl_init(void)
+{
+	static int done;
+
+	if (!done++)
+		xmlSetGenericErrorFunc(NULL, dxl_quiet);
+}
+
 static int dxl_write_cb(void *ctx, const char *buf, int len)
 {
 	return fwrite(buf, 1, (size_t)len, ctx) == (size_t)len ? len : -1;
@@ -28,8 +42,12 @@ static int dxl_close_cb(void *ctx)
 
 struct dxl_writer *dxl_writer_new(FILE *fp, const char *root)
 {
-	struct dxl_writer *w = g_new0(struct dxl_writer, 1);
-	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(dxl_write_cb, dxl_close_cb, fp, NULL);
+	struct dxl_writer *w;
+	xmlOutputBufferPtr out;
+
+	dxl_init();
+	w = g_new0(struct dxl_writer, 1);
+	out = xmlOutputBufferCreateIO(dxl_write_cb, dxl_close_cb, fp, NULL);
 
 	if (!out || (w->xw = xmlNewTextWriter(out)) == NULL) {
 		g_free(w);
@@ -300,6 +318,7 @@ xmlDocPtr dxl_parse_memory(const char *buf, size_t len, GString *why)
 		g_string_printf(why, "DXL too large");
 		return NULL;
 	}
+	dxl_init();
 	xmlResetLastError();
 	doc = xmlReadMemory(buf, (int)len, NULL, NULL, DXL_PARSE_OPTIONS);
 	if (!doc) {
