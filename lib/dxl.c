@@ -48,7 +48,6 @@ struct dxl_writer *dxl_writer_new(FILE *fp, const char *root)
 	dxl_init();
 	w = g_new0(struct dxl_writer, 1);
 	out = xmlOutputBufferCreateIO(dxl_write_cb, dxl_close_cb, fp, NULL);
-
 	if (!out || (w->xw = xmlNewTextWriter(out)) == NULL) {
 		g_free(w);
 		return NULL;
