@@ -408,17 +408,28 @@ char   *ldapdir_escape_filter(const char *value)
 	return s;
 }
 
+int     ldapdir_rdn(const char *dn, char **attr, char **value)
+{
+	LDAPDN  ldn = NULL;
+
+	if (ldap_str2dn(dn, &ldn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || ldn == NULL || ldn[0] == NULL
+	    || ldn[0][0] == NULL) {
+		if (ldn)
+			ldap_dnfree(ldn);
+		return 0;
+	}
+	*attr = g_ascii_strdown(ldn[0][0]->la_attr.bv_val, ldn[0][0]->la_attr.bv_len);
+	*value = g_strndup(ldn[0][0]->la_value.bv_val, ldn[0][0]->la_value.bv_len);
+	ldap_dnfree(ldn);
+	return 1;
+}
+
 char   *ldapdir_dn_norm(const char *dn)
 {
-	struct berval in, out = {0, NULL};
 	char   *s;
 
-	in.bv_val = (char *) dn;
-	in.bv_len = strlen(dn);
 	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAP, &s, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
 		return NULL;
-	(void) in;
-	(void) out;
 	char   *folded = g_utf8_casefold(s, -1);
 
 	ldap_memfree(s);

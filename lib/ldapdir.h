@@ -66,6 +66,9 @@ char   *ldapdir_escape_rdn(const char *value);
 /* ldapdir_escape_filter - a value escaped for a search filter (RFC 4515) */
 char   *ldapdir_escape_filter(const char *value);
 
+/* ldapdir_rdn - the attribute (lower case) and value of the first RDN */
+int     ldapdir_rdn(const char *dn, char **attr, char **value);
+
 /* ldapdir_dn_norm - a DN normalized for comparison, or NULL if bad */
 char   *ldapdir_dn_norm(const char *dn);
 
