@@ -11,6 +11,7 @@
  *	this one reads the source and maps it; a second instance of dxa,
  *	started with the internal option -apply, plans and applies.
  *--*/
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,13 @@ int     main(int argc, char **argv)
 
 	/* One run at a time: the state file is ours. */
 	lock = g_strconcat(dxasync_state_path(conf), ".lock", NULL);
+	{
+		char   *dir = g_path_get_dirname(lock);
+
+		if (g_mkdir_with_parents(dir, 0700) < 0)
+			fail(EX_CANTCREAT, dir, g_strerror(errno));
+		g_free(dir);
+	}
 	if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
 		fail(EX_CANTCREAT, lock, g_strerror(errno));
 	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0)

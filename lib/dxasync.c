@@ -455,7 +455,7 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		rec->ta = g_utf8_casefold(first(r, R_TA), -1);
 	}
 	for (int i = 0; keys && keys[i]; i++) {
-		const char *val = first(mapped, keys[i]);
+		const char *val = first(r, keys[i]);
 		char   *f = g_utf8_casefold(val ? val : "", -1);
 
 		if (i)

@@ -58,6 +58,12 @@ static char *read_password(const char *path, GString *why)
 	return g_strdup(buf);
 }
 
+/* sasl_nothing - SASL EXTERNAL needs no interaction */
+static int sasl_nothing(LDAP *ld, unsigned flags, void *defaults, void *interact)
+{
+	return LDAP_SUCCESS;
+}
+
 /* fail - fill why with the LDAP error of ld */
 static void fail(GString *why, LDAP *ld, const char *what, int rc)
 {
@@ -120,9 +126,8 @@ struct ldapdir *ldapdir_open(const struct conf *conf, GString *why)
 			return NULL;
 		}
 	} else if (g_ascii_strncasecmp(conf->ldap_uri, "ldapi://", 8) == 0) {
-		struct berval none = {0, NULL};
-
-		rc = ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &none, NULL, NULL, NULL);
+		rc = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL, NULL, LDAP_SASL_QUIET,
+						  sasl_nothing, NULL);
 		if (rc != LDAP_SUCCESS) {
 			fail(why, ld, "SASL EXTERNAL bind", rc);
 			ldap_unbind_ext_s(ld, NULL, NULL);
