@@ -977,8 +977,12 @@ static int values_equal(GPtrArray *a, GPtrArray *b)
 
 	if (a->len != b->len)
 		return 0;
-	x = g_ptr_array_copy(a, NULL, NULL);
-	y = g_ptr_array_copy(b, NULL, NULL);
+	x = g_ptr_array_sized_new(a->len);
+	y = g_ptr_array_sized_new(b->len);
+	for (guint i = 0; i < a->len; i++) {
+		g_ptr_array_add(x, g_ptr_array_index(a, i));
+		g_ptr_array_add(y, g_ptr_array_index(b, i));
+	}
 	g_ptr_array_sort(x, str_cmp);
 	g_ptr_array_sort(y, str_cmp);
 	for (guint i = 0; i < x->len && eq; i++)
@@ -1292,7 +1296,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 }
 
 /* apply_ops - carry out the plan; the number of failures */
-static long apply_ops(struct plan *p, struct ldapdir *l)
+static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 {
 	GHashTable *own = p->st->own[p->d];
 	GString *why = g_string_new("");
@@ -1315,7 +1319,8 @@ static long apply_ops(struct plan *p, struct ldapdir *l)
 		}
 		if (!ok) {
 			msg_warn("%s: %s %s: %s", dxasync_dir_name(p->d), kind_name[op->kind], op->key, why->str);
-			failed++;
+			if (failed++ == 0)
+				g_string_assign(first_why, why->str);
 			continue;
 		}
 		if (op->kind == OP_DELETE) {
@@ -1418,7 +1423,9 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		}
 		p.im = NULL;
 	}
-	failed = apply_ops(&p, l);
+	GString *first_why = g_string_new("");
+
+	failed = apply_ops(&p, l, first_why);
 	if (failed == 0 && p.hwm && *p.hwm) {
 		g_free(p.st->server[d]);
 		g_free(p.st->hwm[d]);
@@ -1432,9 +1439,11 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	msg_info("%s: added %ld, changed %ld, deleted %ld, unchanged %ld, failed %ld",
 		 dxasync_dir_name(d), p.n[OP_ADD], p.n[OP_CHANGE], p.n[OP_DELETE], p.n[OP_SAME], failed);
 	if (failed) {
-		g_string_printf(why, "%ld changes failed (see the log); they are retried on the next run", failed);
+		g_string_printf(why, "%ld changes failed (the first: %s); they are retried on the next run",
+				failed, first_why->str);
 		rc = EX_TEMPFAIL;
 	}
+	g_string_free(first_why, TRUE);
 out:
 	if (p.im)
 		notesdir_import_abort(p.im);

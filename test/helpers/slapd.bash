@@ -43,7 +43,6 @@ argsfile $dir/slapd.args
 modulepath /usr/lib/ldap
 moduleload back_mdb
 sizelimit 500
-authz-regexp "gidNumber=0\\+uidNumber=0,cn=peercred,cn=external,cn=auth" "$SLAPD_DN"
 database mdb
 maxsize 1073741824
 suffix "$SLAPD_BASE"
@@ -52,6 +51,7 @@ rootpw $SLAPD_PW
 directory $dir/db
 index objectClass eq
 index entryUUID eq
+access to * by dn.exact="gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth" manage by * read
 CONF
 	SLAPD_LDAPI="ldapi://$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$SLAPD_SOCKDIR/ldapi")"
 	for try in 1 2 3; do
