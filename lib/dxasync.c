@@ -770,6 +770,31 @@ static char *user_filter(const struct conf *conf, const char *since)
 	return g_string_free(f, FALSE);
 }
 
+/* with_tables_id - "SERVER tables=SHA1" of the mapping tables: a change of
+ * the tables changes the source identity, so the next update reads every
+ * entry and a newly mapped attribute reaches entries that did not change */
+static char *with_tables_id(const struct conf *conf, const char *server)
+{
+	static const char *const names[] = {"amap.ldap.tbl", "amap.notes.tbl", "mapmex.tbl", "mapnotes.tbl", NULL};
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+	char   *id;
+
+	for (int i = 0; names[i]; i++) {
+		char   *path = g_build_filename(conf->maps, names[i], NULL);
+		char   *text = NULL;
+		gsize   len = 0;
+
+		if (g_file_get_contents(path, &text, &len, NULL))
+			g_checksum_update(ck, (const guchar *) text, len);
+		g_checksum_update(ck, (const guchar *) "", 1);
+		g_free(text);
+		g_free(path);
+	}
+	id = g_strdup_printf("%s tables=%.12s", server, g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	return id;
+}
+
 /* source_ldap - read the LDAP export (to-notes) */
 static int source_ldap(struct src *s, struct state *st, char **server, GString *why)
 {
@@ -785,11 +810,16 @@ static int source_ldap(struct src *s, struct state *st, char **server, GString *
 
 	if (l == NULL)
 		return 0;
-	*server = ldapdir_server_id(l);
+	{
+		char   *id = ldapdir_server_id(l);
+
+		*server = with_tables_id(conf, id);
+		g_free(id);
+	}
 	if (!s->o->full && st->hwm[s->d] && st->server[s->d] && strcmp(st->server[s->d], *server) == 0)
 		s->old_hwm = g_strdup(st->hwm[s->d]);
 	else if (!s->o->full && st->hwm[s->d])
-		msg_warn("%s: the server changed (%s, was %s): reading everything",
+		msg_info("%s: the server or the tables changed (%s, was %s): reading everything",
 			 dxasync_dir_name(s->d), *server, st->server[s->d] ? st->server[s->d] : "none");
 	for (int i = 0; fixed[i]; i++)
 		g_ptr_array_add(attrs, g_strdup(fixed[i]));
@@ -836,7 +866,7 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	} else if (d == MAPTBL_TO_NOTES) {
 		ok = source_ldap(&s, st, &server, why);
 	} else {
-		server = g_strdup(conf->notes_directory);
+		server = with_tables_id(conf, conf->notes_directory);
 		if (!o->full && st->hwm[d] && st->server[d] && strcmp(st->server[d], server) == 0)
 			s.old_hwm = g_strdup(st->hwm[d]);
 		ok = notesdir_read(conf->notes_directory, notes_doc, &s, why);

@@ -369,3 +369,21 @@ LDIF
 	assert_output --partial "objectClass: contact"
 	assert_equal "$(contacts | wc -l)" 14
 }
+
+@test "an update after a full run changes nothing; a newly mapped attribute updates existing entries" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	"$BIN/dxa" -full
+	# attributes without a rule back (objectClass, cn, the stamp) are not compared as null
+	run "$BIN/dxa" -n -update
+	assert_success
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+	echo 'MAILFILE     64   MailFile       NULL' >> "$T/maps/amap.notes.tbl"
+	echo 'DESC         64   description' >> "$T/maps/amap.ldap.tbl"
+	echo 'Desc = MailFile' >> "$T/maps/mapnotes.tbl"
+	run "$BIN/dxa" -update -to-ldap
+	assert_success
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=john.smith@notes.example.com)' description
+	assert_output --partial 'description: mail\jsmith.nsf'
+	assert_equal "$(slapd_search -b "ou=Contacts,$SLAPD_BASE" '(description=*)' dn | grep -c '^dn:')" 13
+}
