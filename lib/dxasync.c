@@ -443,6 +443,14 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		}
 		if (!nonempty(first(r, "maildomain")) && at)
 			set_value(r, "maildomain", at + 1);
+		if (strcmp(form, "Group") == 0) {
+			/* A Group document is named by ListName; members are not synchronized. */
+			set_value(r, "listname", first(r, "fullname"));
+			g_hash_table_remove(r, "fullname");
+			g_hash_table_remove(r, "firstname");
+			g_hash_table_remove(r, "lastname");
+			set_value(r, "grouptype", "1");
+		}
 	} else {
 		if (!nonempty(first(r, "mail")))
 			set_value(r, "mail", smtp);

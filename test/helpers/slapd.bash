@@ -1,6 +1,6 @@
 # slapd.bash - a private slapd for a test, on 127.0.0.1 and a free port.
 #
-# slapd_start [ad]  writes $T/slapd/slapd.conf (mdb database in $T/slapd/db,
+# slapd_start [ad]  (= slapd_write_conf, slapd_launch, slapd_add_base) writes $T/slapd/slapd.conf (mdb database in $T/slapd/db,
 #                   suffix dc=example,dc=com, rootdn cn=admin,dc=example,dc=com
 #                   with password "secret"), schemas core cosine inetorgperson
 #                   nis and maps/lme.schema; with "ad" also Debian's
@@ -22,7 +22,13 @@ slapd_free_port() {
 }
 
 slapd_start() {
-	local flavor="${1:-openldap}" dir="$T/slapd" extra="" try
+	slapd_write_conf "${1:-openldap}"
+	slapd_launch && slapd_add_base
+}
+
+# slapd_write_conf [ad] - $T/slapd/slapd.conf and an empty database
+slapd_write_conf() {
+	local flavor="${1:-openldap}" dir="$T/slapd" extra=""
 	command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || skip "slapd not installed"
 	rm -rf "$dir"
 	mkdir -p "$dir/db"
@@ -44,7 +50,7 @@ modulepath /usr/lib/ldap
 moduleload back_mdb
 sizelimit 500
 database mdb
-maxsize 1073741824
+maxsize 4294967296
 suffix "$SLAPD_BASE"
 rootdn "$SLAPD_DN"
 rootpw $SLAPD_PW
@@ -54,13 +60,17 @@ index entryUUID eq
 access to * by dn.exact="gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth" manage by * read
 CONF
 	SLAPD_LDAPI="ldapi://$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$SLAPD_SOCKDIR/ldapi")"
+}
+
+# slapd_launch - start slapd on the configuration written, wait for it
+slapd_launch() {
+	local dir="$T/slapd" try
 	for try in 1 2 3; do
 		SLAPD_PORT=$(slapd_free_port)
 		SLAPD_URI="ldap://127.0.0.1:$SLAPD_PORT/"
 		/usr/sbin/slapd -f "$dir/slapd.conf" -h "$SLAPD_URI $SLAPD_LDAPI" 2>"$dir/slapd.log" || continue
-		for _ in $(seq 1 100); do
+		for _ in $(seq 1 200); do
 			if ldapsearch -x -H "$SLAPD_URI" -b "" -s base >/dev/null 2>&1; then
-				slapd_add_base
 				return 0
 			fi
 			sleep 0.05
@@ -102,6 +112,13 @@ slapd_search() {
 # slapd_add_base - the suffix, ou=People and ou=Contacts
 slapd_add_base() {
 	ldapadd -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" >/dev/null <<LDIF
+$(slapd_base_ldif)
+LDIF
+}
+
+# slapd_base_ldif - the entries of slapd_add_base, as LDIF
+slapd_base_ldif() {
+	cat <<LDIF
 dn: $SLAPD_BASE
 objectClass: dcObject
 objectClass: organization
