@@ -113,6 +113,7 @@ int     main(int argc, char **argv)
 			usage(EX_USAGE);
 		if (isatty(2))
 			o.progress = progress;
+		setvbuf(stdin, NULL, _IOFBF, 1 << 16);
 		rc = dxasync_apply(conf, d, &o, stdin, stdout, why);
 		if (o.progress)
 			fputc('\n', stderr);

@@ -127,8 +127,9 @@ static int dir_of(const char *name)
 	return -1;
 }
 
-/* state_load - read the state file; a missing file is an empty state */
-static struct state *state_load(const struct conf *conf, GString *why)
+/* state_load - read the state file; a missing file is an empty state.
+ * With marks_only the owned entries are skipped (the reading half). */
+static struct state *state_load(const struct conf *conf, int marks_only, GString *why)
 {
 	char   *path = dxasync_state_path(conf);
 	struct state *s = state_new();
@@ -155,7 +156,7 @@ static struct state *state_load(const struct conf *conf, GString *why)
 		char  **f;
 		int     n, d;
 
-		if (lines[i][0] == 0 || lines[i][0] == '#')
+		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && strncmp(lines[i], "own\t", 4) == 0))
 			continue;
 		if (strlen(lines[i]) > STATE_LINE_MAX)
 			goto bad;
@@ -197,7 +198,11 @@ bad:
 static void put_field(GString *out, const char *s)
 {
 	g_string_append_c(out, '\t');
-	for (; s && *s; s++) {
+	while (s && *s) {
+		size_t  n = strcspn(s, "\\\t\n\r");
+
+		g_string_append_len(out, s, n);
+		s += n;
 		switch (*s) {
 		case '\\':
 			g_string_append(out, "\\\\");
@@ -212,8 +217,9 @@ static void put_field(GString *out, const char *s)
 			g_string_append(out, "\\r");
 			break;
 		default:
-			g_string_append_c(out, *s);
+			return;
 		}
+		s++;
 	}
 }
 
@@ -869,7 +875,7 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	s.out = out;
 	s.recs = g_ptr_array_new_with_free_func(rec_free);
 	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if ((st = state_load(conf, why)) == NULL) {
+	if ((st = state_load(conf, 1, why)) == NULL) {
 		ok = 0;
 	} else if (d == MAPTBL_TO_NOTES) {
 		ok = source_ldap(&s, st, &server, why);
@@ -1388,7 +1394,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.ops = g_ptr_array_new_with_free_func(op_free);
 	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
-	if ((p.st = state_load(conf, why)) == NULL) {
+	if ((p.st = state_load(conf, 0, why)) == NULL) {
 		rc = EX_DATAERR;
 		goto out;
 	}
@@ -1550,6 +1556,7 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		ok = 0;
 		g_string_printf(why, "fdopen: %s", g_strerror(errno));
 	} else {
+		setvbuf(out, NULL, _IOFBF, 1 << 16);
 		ok = dxasync_source(conf, t, d, o, out, why);
 		if (fclose(out) != 0 && ok) {
 			ok = 0;
@@ -1592,7 +1599,7 @@ static void clean_append(GString *out, const char *s)
 
 int     dxasync_write_addresses(const struct conf *conf, GString *why)
 {
-	struct state *st = state_load(conf, why);
+	struct state *st = state_load(conf, 0, why);
 	char   *path;
 	char   *text = NULL;
 	GString *out;

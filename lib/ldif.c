@@ -54,14 +54,18 @@ static int safe_value(const char *s)
 /* write_line - "name: value" or "name:: base64" */
 static void write_line(FILE *fp, const char *name, const char *value)
 {
+	fputs(name, fp);
 	if (safe_value(value)) {
-		fprintf(fp, "%s: %s\n", name, value);
+		fputs(": ", fp);
+		fputs(value, fp);
 	} else {
 		char   *b64 = g_base64_encode((const guchar *) value, strlen(value));
 
-		fprintf(fp, "%s:: %s\n", name, b64);
+		fputs(":: ", fp);
+		fputs(b64, fp);
 		g_free(b64);
 	}
+	putc('\n', fp);
 }
 
 /* str_cmp - for sorting attribute names */
@@ -111,7 +115,8 @@ void ldif_reader_free(struct ldif_reader *r)
 /* get_line - one physical line without its newline; 0 at EOF, -1 too long */
 static int get_line(struct ldif_reader *r, GString *buf)
 {
-	int     ch;
+	char    chunk[4096];
+	size_t  n;
 
 	g_string_truncate(buf, 0);
 	if (r->pending) {
@@ -120,16 +125,19 @@ static int get_line(struct ldif_reader *r, GString *buf)
 		r->pending = NULL;
 		return 1;
 	}
-	if ((ch = getc(r->fp)) == EOF)
-		return 0;
-	r->line++;
-	do {
-		if (ch == '\n')
-			break;
-		if (buf->len >= LDIF_LINE_MAX)
+	for (;;) {
+		if (fgets(chunk, sizeof(chunk), r->fp) == NULL)
+			return buf->len ? 1 : 0;
+		n = strlen(chunk);
+		if (buf->len + n > LDIF_LINE_MAX + 2)
 			return -1;
-		g_string_append_c(buf, (char) ch);
-	} while ((ch = getc(r->fp)) != EOF);
+		if (n && chunk[n - 1] == '\n') {
+			g_string_append_len(buf, chunk, n - 1);
+			break;
+		}
+		g_string_append_len(buf, chunk, n);
+	}
+	r->line++;
 	if (buf->len && buf->str[buf->len - 1] == '\r')
 		g_string_truncate(buf, buf->len - 1);
 	return 1;
