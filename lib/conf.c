@@ -86,6 +86,7 @@ struct conf_parse {
 	GString *why;
 	FILE   *fp;
 	int     line;			/* line being parsed */
+	int     section_line;		/* line of the last [section] */
 	int     overlong;		/* a line was longer than inih reads */
 	GHashTable *lines;		/* "section.key" -> line number */
 	GHashTable *lists;		/* "section.key" -> GPtrArray of values */
@@ -256,7 +257,8 @@ static int conf_handler(void *user, const char *section, const char *name, const
 		return 0;
 	}
 	if (!conf_section_known(section)) {
-		g_string_printf(p->why, "%s:%d: unknown section [%s]", p->conf->path, p->line, section);
+		g_string_printf(p->why, "%s:%d: unknown section [%s]", p->conf->path,
+				p->section_line ? p->section_line : p->line, section);
 		return 0;
 	}
 	k = conf_find(section, name);
@@ -311,6 +313,8 @@ static char *conf_reader(char *buf, int size, void *stream)
 	p->line++;
 	if (len == (size_t)size - 1 && buf[len - 1] != '\n' && !feof(p->fp))
 		p->overlong = 1;
+	if (buf[strspn(buf, " \t")] == '[')
+		p->section_line = p->line;
 	return r;
 }
 

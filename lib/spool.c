@@ -363,6 +363,8 @@ int spool_move(struct spool_claim *c, struct spool_queue *to, GString *why)
 	char   *newpath = g_build_filename(to->dir, "new", c->id, NULL);
 	int     ok = 0;
 
+	/* a deferred message carries its retry time: not in the next queue */
+	utimensat(AT_FDCWD, c->path, NULL, 0);
 	if (rename(c->path, newpath) != 0) {
 		g_string_printf(why, "rename %s to %s: %s", c->path, newpath, g_strerror(errno));
 	} else if (fsync(to->newfd) != 0) {

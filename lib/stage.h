@@ -25,6 +25,12 @@
  *	included, and the program exits: 0, or EX_TEMPFAIL when some were
  *	deferred.
  *
+ *	A stage may have a second input queue (s->input2, with its own
+ *	s->process2): each pass then processes what is ready in the first
+ *	queue, then what is ready in the second, so that with -1 a message
+ *	the first step passes into the second queue is handled in the same
+ *	run (mexin: readyin -> mts-in -> the MTA).  Both queues are watched.
+ *
  *	The process callback must not log the skeleton's lines: it logs its
  *	own "ID: ... status=..." line for a message it passes on, and
  *	leaves deferrals and rejections to the skeleton.
@@ -49,6 +55,7 @@ struct stage_ctx {
 	const struct stage *stage;
 	struct conf *conf;		/* current configuration */
 	struct spool_queue *in;		/* input queue */
+	struct spool_queue *in2;	/* second input queue, or NULL */
 	GString *why;			/* the reason for a defer or reject */
 	int     defer_delay;		/* seconds, 0: the default back-off */
 	int     once;			/* -1 was given */
@@ -72,6 +79,9 @@ struct stage {
 	int     (*option)(struct stage_ctx *ctx, int opt, const char *arg);
 	/* called instead of the loop when it returns >= 0 (e.g. -enqueue) */
 	int     (*pre_loop)(struct stage_ctx *ctx, int argc, char **argv);
+	/* optional second input queue and its callback (see above) */
+	const char *input2;
+	enum stage_result (*process2)(struct stage_ctx *ctx, struct spool_claim *c);
 };
 
 /* stage_main - run the stage; returns the exit status */
