@@ -162,6 +162,8 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 		}
 		g_string_append(out, next->str + 1);
 	}
+	if (rc < 0)
+		goto done;
 	rc = 1;
 done:
 	if (rc < 0)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "dxl.h"
 #include "notesdir.h"
 
@@ -43,30 +44,6 @@ const char *notesdir_item_name(const char *lower)
 	return lower;
 }
 
-char   *notesdir_abbreviate(const char *name)
-{
-	GString *out;
-	char  **parts;
-
-	if (strchr(name, '=') == NULL)
-		return g_strdup(name);
-	out = g_string_new("");
-	parts = g_strsplit(name, "/", -1);
-	for (int i = 0; parts[i]; i++) {
-		const char *p = parts[i];
-		const char *eq = strchr(p, '=');
-
-		if (eq && eq - p <= 2 && (g_ascii_strncasecmp(p, "CN=", 3) == 0 || g_ascii_strncasecmp(p, "OU=", 3) == 0
-					  || g_ascii_strncasecmp(p, "O=", 2) == 0 || g_ascii_strncasecmp(p, "C=", 2) == 0))
-			p = eq + 1;
-		if (i)
-			g_string_append_c(out, '/');
-		g_string_append(out, p);
-	}
-	g_strfreev(parts);
-	return g_string_free(out, FALSE);
-}
-
 /* is_name_item - the item holds Notes names */
 static int is_name_item(const char *lower, xmlNodePtr item)
 {
@@ -95,7 +72,7 @@ static void add_value(GHashTable *e, const char *lower, const char *value, int n
 		v = g_ptr_array_new_with_free_func(g_free);
 		g_hash_table_insert(e, g_strdup(lower), v);
 	}
-	g_ptr_array_add(v, names ? notesdir_abbreviate(value) : g_strdup(value));
+	g_ptr_array_add(v, names ? address_notes_abbreviate(value) : g_strdup(value));
 }
 
 /* node_text - the text content of a simple element */

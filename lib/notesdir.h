@@ -14,7 +14,8 @@
  *	char * (text, textlist, number(list), datetime(list) values; other
  *	kinds are skipped).  Names in name items (FullName, ListName,
  *	Members, Owner, ... and any item marked names/authors/readers) are
- *	given in abbreviated form, "John Smith/Sales/Acme".  The pseudo
+ *	given in abbreviated form, "John Smith/Sales/Acme"
+ *	(address_notes_abbreviate()).  The pseudo
  *	item "$$unid" holds the UNID.  Every file is parsed by dxl(3):
  *	no network, no DTD, no entities, at most max_size bytes.
  *
@@ -48,9 +49,6 @@ typedef int (*notesdir_doc_fn)(const char *unid, const char *form, time_t modifi
 
 /* notesdir_read - every document of the export at path; 0 and why on error */
 int     notesdir_read(const char *path, notesdir_doc_fn fn, void *ctx, GString *why);
-
-/* notesdir_abbreviate - CN=John Smith/OU=Sales/O=Acme -> John Smith/Sales/Acme */
-char   *notesdir_abbreviate(const char *name);
 
 /* notesdir_item_name - the usual spelling of a Person item name given in lower case */
 const char *notesdir_item_name(const char *lower);

@@ -387,3 +387,9 @@ LDIF
 	assert_output --partial 'description: mail\jsmith.nsf'
 	assert_equal "$(slapd_search -b "ou=Contacts,$SLAPD_BASE" '(description=*)' dn | grep -c '^dn:')" 13
 }
+
+@test "ldif: round trip of every kind of value, folding, bounded and strict reading" {
+	run "$LME_ROOT/test/unit/ldif_test"
+	assert_success
+	assert_output --partial "0 failed"
+}
