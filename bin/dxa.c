@@ -27,6 +27,7 @@
 #include "version.h"
 
 static int foreground;
+static int progress_shown;
 
 /* usage - the synopsis, then exit */
 static void usage(int code)
@@ -49,6 +50,7 @@ static void fail(int code, const char *what, const char *why)
 /* progress - a progress line on a terminal */
 static void progress(const char *dir, long count)
 {
+	progress_shown = 1;
 	fprintf(stderr, "\rdxa: %s: %ld entries", dir, count);
 	fflush(stderr);
 }
@@ -111,12 +113,8 @@ int     main(int argc, char **argv)
 
 		if (strcmp(apply, "to-notes") != 0 && strcmp(apply, "to-ldap") != 0)
 			usage(EX_USAGE);
-		if (isatty(2))
-			o.progress = progress;
 		setvbuf(stdin, NULL, _IOFBF, 1 << 16);
 		rc = dxasync_apply(conf, d, &o, stdin, stdout, why);
-		if (o.progress)
-			fputc('\n', stderr);
 		if (rc != EX_OK)
 			fail(rc, dxasync_dir_name(d), why->str);
 		return EX_OK;
@@ -161,8 +159,9 @@ int     main(int argc, char **argv)
 		if (!(dirs & (d == MAPTBL_TO_NOTES ? DXASYNC_TO_NOTES : DXASYNC_TO_LDAP)))
 			continue;
 		rc = dxasync_tandem(conf, conf->path, t, d, &o, why);
-		if (o.progress)
+		if (progress_shown)
 			fputc('\n', stderr);
+		progress_shown = 0;
 		if (rc != EX_OK)
 			fail(rc, dxasync_dir_name(d), why->str);
 	}

@@ -690,7 +690,9 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 	display = g_strndup(name, strcspn(name, "/"));
 	if (!maptbl_filter(s->t, s->d, e)) {
 		s->skipped++;
-	} else if (s->old_hwm && mark && !hwm_later(conf, s->d, mark, s->old_hwm)) {
+	} else if (s->old_hwm && mark && hwm_later(conf, s->d, s->old_hwm, mark)) {
+		/* Not modified since the last extract (a document of the same
+		 * second is read again: the comparison makes that harmless). */
 		write_present(s, unid);
 		g_hash_table_add(s->seen, g_strdup(unid));
 	} else if ((m = map_entry(s, unid, e)) == NULL) {

@@ -275,6 +275,30 @@ PY
 	cmp "$T/spool/dxa.state" "$T/state.before"
 }
 
+@test "a size limit is an error, never read as deletions" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	"$BIN/dxa" -full
+	cp "$T/spool/dxa.state" "$T/state.before"
+	n=$(imports | wc -l)
+	cat > "$T/reader.ldif" <<LDIF
+dn: cn=reader,$SLAPD_BASE
+objectClass: person
+cn: reader
+sn: reader
+userPassword: readerpw
+LDIF
+	slapd_add "$T/reader.ldif"
+	printf 'readerpw\n' > "$T/reader.pw"
+	chmod 400 "$T/reader.pw"
+	lme_conf_set dxa bind_dn "cn=reader,$SLAPD_BASE"
+	lme_conf_set dxa bind_password_file "$T/reader.pw"
+	run "$BIN/dxa" -full -to-notes -force
+	assert_equal "$status" 69
+	assert_output --partial "Size limit exceeded"
+	assert_equal "$(imports | wc -l)" "$n"
+	cmp "$T/spool/dxa.state" "$T/state.before"
+}
+
 @test "bind_password_file must be mode 0600 or stricter" {
 	chmod 644 "$T/ldap.pw"
 	run "$BIN/dxa" -full

@@ -9,6 +9,8 @@
 #                   and waits until it answers.  Sets SLAPD_URI, SLAPD_LDAPI,
 #                   SLAPD_PORT, SLAPD_DN, SLAPD_PW, SLAPD_BASE.
 # slapd_stop        kills it (call it in teardown, always).
+#                   cn=reader,dc=example,dc=com (when added) may read at
+#                   most 5 entries a search, paged or not.
 # slapd_add FILE    ldapadd as the rootdn;  slapd_modify FILE  ldapmodify.
 # slapd_search ...  ldapsearch as the rootdn (LLL).
 
@@ -55,6 +57,7 @@ suffix "$SLAPD_BASE"
 rootdn "$SLAPD_DN"
 rootpw $SLAPD_PW
 directory $dir/db
+limits dn.exact="cn=reader,$SLAPD_BASE" size.soft=5 size.hard=5 size.prtotal=5
 index objectClass eq
 index entryUUID eq
 access to * by dn.exact="gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth" manage by * read
