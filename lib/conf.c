@@ -44,6 +44,7 @@ static const struct conf_key conf_keys[] = {
 	{"lme", "maximal_backoff_time", K_TIME, "4000", O(maximal_backoff_time), NULL},
 	{"lme", "hop_limit", K_INT, "25", O(hop_limit), NULL},
 	{"lme", "user", K_STR, NULL, O(user), NULL},
+	{"lme", "allow_root", K_BOOL, "no", O(allow_root), NULL},
 	{"lme", "metrics_file", K_PATH, NULL, O(metrics_file), NULL},
 	{"mexout", "milter", K_STR, NULL, O(milter), NULL},
 	{"mexout", "notes_address_space", K_LIST, NULL, O(notes_address_space), NULL},
@@ -247,7 +248,7 @@ static int conf_handler(void *user, const char *section, const char *name, const
 	struct conf_parse *p = user;
 	const struct conf_key *k;
 	GString *bad;
-	char   *hkey;
+	char   *hkey, *tmp;
 
 	if (p->why->len)
 		return 0;
@@ -267,7 +268,9 @@ static int conf_handler(void *user, const char *section, const char *name, const
 				section, name);
 		return 0;
 	}
-	hkey = g_ascii_strdown(g_strdup_printf("%s.%s", section, name), -1);
+	tmp = g_strdup_printf("%s.%s", section, name);
+	hkey = g_ascii_strdown(tmp, -1);
+	g_free(tmp);
 	if (k && k->kind == K_LIST) {
 		GPtrArray *l = g_hash_table_lookup(p->lists, k->name);
 		gchar **parts = g_strsplit_set(value, list_separators(k->name), -1);
@@ -437,9 +440,11 @@ fail:
 
 const char *conf_get(const struct conf *conf, const char *section, const char *key)
 {
-	char   *hkey = g_ascii_strdown(g_strdup_printf("%s.%s", section, key), -1);
+	char   *tmp = g_strdup_printf("%s.%s", section, key);
+	char   *hkey = g_ascii_strdown(tmp, -1);
 	const char *v = g_hash_table_lookup(conf->values, hkey);
 
+	g_free(tmp);
 	g_free(hkey);
 	return v;
 }

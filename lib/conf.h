@@ -38,6 +38,7 @@ struct conf {
 	int     maximal_backoff_time;	/* seconds, longest retry interval */
 	int     hop_limit;		/* more Received/$Hops than this: loop */
 	char   *user;			/* run as this user when started as root */
+	int     allow_root;		/* run as root when user is not set */
 	char   *metrics_file;		/* Prometheus text file, or NULL */
 	/* [mexout] */
 	char   *milter;			/* libmilter socket spec, or NULL */
