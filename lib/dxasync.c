@@ -1152,6 +1152,7 @@ struct plan {
 	GHashTable *seen;		/* source keys */
 	GHashTable *contacts;		/* to-ldap: normalized DN -> struct contact */
 	struct notesdir_import *im;	/* to-notes, unless dry run */
+	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
 	int     ended, complete;
 	char   *server, *hwm;
 	long    n[4];			/* per op_kind */
@@ -1175,7 +1176,7 @@ static void plan_notes(struct plan *p, const char *key, GHashTable *e)
 		GHashTable *items = target_items(e);
 
 		notesdir_import_person(p->im, form && *form ? form : "Person", op->target, items,
-				       p->conf->connector_guid);
+				       p->spelling, p->conf->connector_guid);
 		g_hash_table_unref(items);
 	}
 	if (p->o->dry_run && op->kind != OP_SAME)
@@ -1414,9 +1415,23 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 			rc = EX_UNAVAILABLE;
 			goto out;
 		}
-	} else if (!o->dry_run && (p.im = notesdir_import_begin(conf->notes_import, why)) == NULL) {
-		rc = EX_CANTCREAT;
-		goto out;
+	} else {
+		struct maptbl *t = maptbl_load(conf->maps, conf, why);
+		const char *const *names;
+
+		if (t == NULL) {
+			rc = EX_CONFIG;
+			goto out;
+		}
+		p.spelling = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		names = maptbl_target_attrs(t, d);
+		for (int i = 0; names && names[i]; i++)
+			g_hash_table_replace(p.spelling, g_ascii_strdown(names[i], -1), g_strdup(names[i]));
+		maptbl_free(t);
+		if (!o->dry_run && (p.im = notesdir_import_begin(conf->notes_import, why)) == NULL) {
+			rc = EX_CANTCREAT;
+			goto out;
+		}
 	}
 	if (!read_records(&p, in, why)) {
 		g_string_append(why, "; nothing changed");
@@ -1500,6 +1515,8 @@ out:
 	g_ptr_array_unref(p.ops);
 	g_hash_table_unref(p.seen);
 	g_hash_table_unref(p.contacts);
+	if (p.spelling)
+		g_hash_table_unref(p.spelling);
 	g_free(p.server);
 	g_free(p.hwm);
 	return rc;

@@ -302,7 +302,7 @@ static gint str_cmp(gconstpointer a, gconstpointer b)
 }
 
 void    notesdir_import_person(struct notesdir_import *im, const char *form, const char *unid,
-			       GHashTable *items, const char *stamp)
+			       GHashTable *items, GHashTable *spelling, const char *stamp)
 {
 	GPtrArray *names = g_ptr_array_new();
 	GHashTableIter it;
@@ -319,6 +319,7 @@ void    notesdir_import_person(struct notesdir_import *im, const char *form, con
 		const char *n = g_ptr_array_index(names, i);
 		GPtrArray *v = g_hash_table_lookup(items, n);
 		GPtrArray *vals = g_ptr_array_new();
+		const char *written = spelling ? g_hash_table_lookup(spelling, n) : NULL;
 
 		if (n[0] == '$' || strcmp(n, "form") == 0 || strcmp(n, "type") == 0)
 			goto next;
@@ -326,10 +327,11 @@ void    notesdir_import_person(struct notesdir_import *im, const char *form, con
 			if (*(char *) g_ptr_array_index(v, j))
 				g_ptr_array_add(vals, g_ptr_array_index(v, j));
 		if (vals->len == 1) {
-			dxl_item_text(im->w, notesdir_item_name(n), g_ptr_array_index(vals, 0));
+			dxl_item_text(im->w, written ? written : notesdir_item_name(n), g_ptr_array_index(vals, 0));
 		} else if (vals->len > 1) {
 			g_ptr_array_add(vals, NULL);
-			dxl_item_textlist(im->w, notesdir_item_name(n), (const char *const *) vals->pdata);
+			dxl_item_textlist(im->w, written ? written : notesdir_item_name(n),
+					  (const char *const *) vals->pdata);
 		}
 next:
 		g_ptr_array_free(vals, TRUE);

@@ -59,9 +59,10 @@ struct notesdir_import;
 struct notesdir_import *notesdir_import_begin(const char *dir, GString *why);
 
 /* notesdir_import_person - a document (form, UNID) with items
- * (lower-case name -> values; "" values and $$ names left out) and the stamp */
+ * (lower-case name -> values; "" values and $ names left out) and the
+ * stamp; names (lower case -> as written, may be NULL) spells the item names */
 void    notesdir_import_person(struct notesdir_import *im, const char *form, const char *unid,
-			       GHashTable *items, const char *stamp);
+			       GHashTable *items, GHashTable *names, const char *stamp);
 
 /* notesdir_import_delete - a request to delete the stamped document unid */
 void    notesdir_import_delete(struct notesdir_import *im, const char *unid, const char *stamp);
