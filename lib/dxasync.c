@@ -39,6 +39,8 @@
 #define R_COMPLETE	"lme-complete"
 #define R_SERVER	"lme-server"
 #define R_HWM		"lme-hwm"
+#define R_KEY		"lme-key"
+#define PRESENT_BATCH	5000		/* keys in one present record */
 
  /*
   * State.
@@ -366,8 +368,11 @@ struct src {
 	char   *hwm;			/* highest mark seen */
 	char   *old_hwm;		/* update from here, or NULL */
 	char   *import_norm;		/* normalized import container */
+	char   *import_rdn;		/* its first RDN's value: DNs without it are not below it */
 	long    read, skipped, errors, present;
 	int     write_failed;
+	GHashTable *batch;		/* present keys not yet written */
+	int     batched;
 };
 
 /* rec_free - release a buffered record */
@@ -491,16 +496,29 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	g_hash_table_unref(r);
 }
 
-/* write_present - a record saying that key still exists */
+/* flush_present - write the batch of present keys, if any */
+static void flush_present(struct src *s)
+{
+	if (s->batch == NULL)
+		return;
+	if (!ldif_write(s->out, "", s->batch))
+		s->write_failed = 1;
+	g_hash_table_unref(s->batch);
+	s->batch = NULL;
+	s->batched = 0;
+}
+
+/* write_present - say that key still exists (in batches of PRESENT_BATCH) */
 static void write_present(struct src *s, const char *key)
 {
-	GHashTable *r = ldif_entry_new();
-
-	ldif_entry_add(r, R_RECORD, "present");
-	if (!ldif_write(s->out, key, r))
-		s->write_failed = 1;
-	g_hash_table_unref(r);
+	if (s->batch == NULL) {
+		s->batch = ldif_entry_new();
+		ldif_entry_add(s->batch, R_RECORD, "present");
+	}
+	ldif_entry_add(s->batch, R_KEY, key);
 	s->present++;
+	if (++s->batched >= PRESENT_BATCH)
+		flush_present(s);
 }
 
 /* map_entry - map src; NULL (and counted) when the tables fail on it */
@@ -554,7 +572,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 	GPtrArray *classes = g_hash_table_lookup(e, "objectclass");
 	const char *smtp = nonempty(first(e, "mail"));
 	const char *display = nonempty(first(e, "displayname"));
-	char   *norm = ldapdir_dn_norm(dn);
+	char   *norm = s->import_rdn && strcasestr(dn, s->import_rdn) ? ldapdir_dn_norm(dn) : NULL;
 	char   *notes = NULL;
 	const char *form = "Person";
 	GHashTable *m;
@@ -842,8 +860,14 @@ static int source_ldap(struct src *s, struct state *st, char **server, GString *
 	for (int i = 0; mattrs && mattrs[i]; i++)
 		g_ptr_array_add(attrs, g_strdup(mattrs[i]));
 	g_ptr_array_add(attrs, NULL);
-	if (conf->import_container)
+	if (conf->import_container) {
+		char   *attr = NULL;
+
 		s->import_norm = ldapdir_dn_norm(conf->import_container);
+		if (!ldapdir_rdn(conf->import_container, &attr, &s->import_rdn))
+			s->import_rdn = g_strdup("");
+		g_free(attr);
+	}
 	filter = user_filter(conf, s->old_hwm);
 	for (int i = 0; ok && conf->export_base[i]; i++)
 		ok = ldapdir_search(l, conf->export_base[i], filter, (const char *const *) attrs->pdata,
@@ -900,6 +924,7 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 				s.write_failed = 1;
 		}
 	}
+	flush_present(&s);
 	if (ok && s.write_failed) {
 		g_string_printf(why, "writing to the applying half: %s", g_strerror(errno));
 		ok = 0;
@@ -924,6 +949,7 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	g_free(s.hwm);
 	g_free(s.old_hwm);
 	g_free(s.import_norm);
+	g_free(s.import_rdn);
 	g_free(server);
 	return ok;
 }
@@ -1260,15 +1286,20 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 /* plan_deletions - owned keys the complete source no longer has */
 static void plan_deletions(struct plan *p)
 {
-	GPtrArray *keys = sorted_keys(p->st->own[p->d]);
+	GPtrArray *keys = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k0;
 
+	g_hash_table_iter_init(&it, p->st->own[p->d]);
+	while (g_hash_table_iter_next(&it, &k0, NULL))
+		if (!g_hash_table_contains(p->seen, k0))
+			g_ptr_array_add(keys, k0);
+	g_ptr_array_sort(keys, str_cmp);
 	for (guint i = 0; i < keys->len; i++) {
 		const char *k = g_ptr_array_index(keys, i);
 		struct owned *o = g_hash_table_lookup(p->st->own[p->d], k);
 		struct op *op;
 
-		if (g_hash_table_contains(p->seen, k))
-			continue;
 		op = g_new0(struct op, 1);
 		op->kind = OP_DELETE;
 		op->key = g_strdup(k);
@@ -1312,7 +1343,12 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			p->server = g_strdup(first(e, R_SERVER));
 			p->hwm = g_strdup(first(e, R_HWM));
 		} else if (strcmp(type, "present") == 0) {
-			g_hash_table_add(p->seen, g_strdup(dn));
+			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
+
+			for (guint i = 0; keys && i < keys->len; i++)
+				g_hash_table_add(p->seen, g_strdup(g_ptr_array_index(keys, i)));
+			if (*dn)
+				g_hash_table_add(p->seen, g_strdup(dn));
 		} else if (strcmp(type, "entry") == 0 && *dn && !g_hash_table_contains(p->seen, dn)) {
 			g_hash_table_add(p->seen, g_strdup(dn));
 			if (p->d == MAPTBL_TO_NOTES)
