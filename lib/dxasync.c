@@ -54,36 +54,40 @@ struct owned {
 };
 
 struct state {
-	GHashTable *own[2];		/* source key -> struct owned */
+	GHashTable *own[2];		/* source key -> struct owned (both in the arena) */
 	char   *server[2];		/* source identity of the high-water mark */
 	char   *hwm[2];
+	GStringChunk *strings;		/* the arena: keys and fields */
+	GPtrArray *blocks;		/* the arena: struct owned, OWNED_BLOCK a block */
+	guint   used;			/* records used in the last block */
 };
 
-/* owned_free - release an owned record */
-static void owned_free(gpointer p)
-{
-	struct owned *o = p;
+#define OWNED_BLOCK	4096
 
-	g_free(o->hash);
-	g_free(o->target);
-	g_free(o->smtp);
-	g_free(o->notes);
-	g_free(o->display);
-	g_free(o);
+/* owned_new - a record with copies of the fields, in the state's arena
+ * (records are freed all at once with the state: 100,000 of them) */
+static struct owned *owned_new(struct state *st, const char *hash, const char *target,
+			       const char *smtp, const char *notes, const char *display)
+{
+	struct owned *o;
+
+	if (st->blocks->len == 0 || st->used == OWNED_BLOCK) {
+		g_ptr_array_add(st->blocks, g_new0(struct owned, OWNED_BLOCK));
+		st->used = 0;
+	}
+	o = (struct owned *) g_ptr_array_index(st->blocks, st->blocks->len - 1) + st->used++;
+	o->hash = g_string_chunk_insert(st->strings, hash ? hash : "");
+	o->target = g_string_chunk_insert(st->strings, target ? target : "");
+	o->smtp = g_string_chunk_insert(st->strings, smtp ? smtp : "");
+	o->notes = g_string_chunk_insert(st->strings, notes ? notes : "");
+	o->display = g_string_chunk_insert(st->strings, display ? display : "");
+	return o;
 }
 
-/* owned_new - a record with copies of the fields */
-static struct owned *owned_new(const char *hash, const char *target, const char *smtp,
-			       const char *notes, const char *display)
+/* state_key - a key copied into the state's arena */
+static char *state_key(struct state *st, const char *key)
 {
-	struct owned *o = g_new0(struct owned, 1);
-
-	o->hash = g_strdup(hash ? hash : "");
-	o->target = g_strdup(target ? target : "");
-	o->smtp = g_strdup(smtp ? smtp : "");
-	o->notes = g_strdup(notes ? notes : "");
-	o->display = g_strdup(display ? display : "");
-	return o;
+	return g_string_chunk_insert(st->strings, key);
 }
 
 const char *dxasync_dir_name(enum maptbl_dir d)
@@ -104,7 +108,9 @@ static struct state *state_new(void)
 	struct state *s = g_new0(struct state, 1);
 
 	for (int d = 0; d < 2; d++)
-		s->own[d] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, owned_free);
+		s->own[d] = g_hash_table_new(g_str_hash, g_str_equal);
+	s->strings = g_string_chunk_new(1 << 20);
+	s->blocks = g_ptr_array_new_with_free_func(g_free);
 	return s;
 }
 
@@ -116,6 +122,8 @@ static void state_free(struct state *s)
 		g_free(s->server[d]);
 		g_free(s->hwm[d]);
 	}
+	g_string_chunk_free(s->strings);
+	g_ptr_array_unref(s->blocks);
 	g_free(s);
 }
 
@@ -177,7 +185,7 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
 		} else if (d >= 0 && strcmp(f[0], "own") == 0 && n == 8) {
-			g_hash_table_replace(s->own[d], g_strdup(f[2]), owned_new(f[3], f[4], f[5], f[6], f[7]));
+			g_hash_table_replace(s->own[d], state_key(s, f[2]), owned_new(s, f[3], f[4], f[5], f[6], f[7]));
 		} else {
 			g_strfreev(f);
 			goto bad;
@@ -967,7 +975,7 @@ struct op {
 	char   *target;			/* UNID or DN */
 	char   *old_target;		/* DN to delete first (renamed), or NULL */
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
-	struct owned *next;		/* the state after success */
+	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
 };
 
@@ -981,8 +989,6 @@ static void op_free(gpointer p)
 	g_free(op->old_target);
 	if (op->attrs)
 		g_hash_table_unref(op->attrs);
-	if (op->next)
-		owned_free(op->next);
 	g_free(op->form);
 	g_free(op);
 }
@@ -1197,7 +1203,7 @@ static void plan_notes(struct plan *p, const char *key, GHashTable *e)
 	op->key = g_strdup(key);
 	op->kind = old == NULL ? OP_ADD : strcmp(old->hash, hash) ? OP_CHANGE : OP_SAME;
 	op->target = old && *old->target ? g_strdup(old->target) : unid_of(p->conf, key);
-	op->next = owned_new(hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY));
+	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY));
 	if ((op->kind != OP_SAME || p->o->full) && p->im) {
 		GHashTable *items = target_items(e);
 
@@ -1225,7 +1231,7 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 
 	op->key = g_strdup(key);
 	op->target = dn;
-	op->next = owned_new(hash, dn, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY));
+	op->next = owned_new(p->st, hash, dn, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY));
 	if (old && *old->target && norm) {
 		char   *on = ldapdir_dn_norm(old->target);
 
@@ -1409,7 +1415,7 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		if (op->kind == OP_DELETE) {
 			g_hash_table_remove(own, op->key);
 		} else {
-			g_hash_table_replace(own, g_strdup(op->key), op->next);
+			g_hash_table_replace(own, state_key(p->st, op->key), op->next);
 			op->next = NULL;
 		}
 		p->n[op->kind]++;
