@@ -230,19 +230,26 @@ int     ldapdir_search(struct ldapdir *l, const char *base, const char *filter,
 			return 0;
 		}
 		for (LDAPMessage *m = ldap_first_entry(l->ld, res); m && ok; m = ldap_next_entry(l->ld, m)) {
-			char   *dn = ldap_get_dn(l->ld, m);
 			GHashTable *e = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							     (GDestroyNotify) g_ptr_array_unref);
 			BerElement *ber = NULL;
+			struct berval bdn = {0, NULL}, name, *vals = NULL;
+			char   *dn = NULL;
 
-			for (char *a = ldap_first_attribute(l->ld, m, &ber); a; a = ldap_next_attribute(l->ld, m, ber)) {
-				struct berval **v = ldap_get_values_len(l->ld, m, a);
+			/* One pass over the entry's BER (ldap_get_values_len()
+			 * would scan it again for every attribute). */
+			if (ldap_get_dn_ber(l->ld, m, &ber, &bdn) == LDAP_SUCCESS && bdn.bv_val)
+				dn = g_strndup(bdn.bv_val, bdn.bv_len);
+			while (ber && ldap_get_attribute_ber(l->ld, m, ber, &name, &vals) == LDAP_SUCCESS
+			       && name.bv_val != NULL) {
+				char   *a = g_strndup(name.bv_val, name.bv_len);
 
-				for (int i = 0; v && v[i]; i++)
-					add_value(e, a, v[i]);
-				if (v)
-					ldap_value_free_len(v);
-				ldap_memfree(a);
+				for (int i = 0; vals && vals[i].bv_val; i++)
+					add_value(e, a, &vals[i]);
+				if (vals)
+					ber_memfree(vals);
+				vals = NULL;
+				g_free(a);
 			}
 			if (ber)
 				ber_free(ber, 0);
@@ -253,8 +260,7 @@ int     ldapdir_search(struct ldapdir *l, const char *base, const char *filter,
 				g_string_printf(why, "search %s: stopped", base);
 				ok = 0;
 			}
-			if (dn)
-				ldap_memfree(dn);
+			g_free(dn);
 			g_hash_table_unref(e);
 		}
 		rc = ldap_parse_result(l->ld, res, &err, &matched, &text, NULL, &rctrls, 1);
