@@ -24,6 +24,7 @@
 #include "dxasync.h"
 #include "maptbl.h"
 #include "msg.h"
+#include "privs.h"
 #include "version.h"
 
 static int foreground;
@@ -106,6 +107,8 @@ int     main(int argc, char **argv)
 	msg_init("dxa", foreground);
 	if ((conf = conf_load(conf_path(conf_arg), why)) == NULL)
 		fail(EX_CONFIG, "configuration", why->str);
+	if (!privs_drop(conf, why))
+		fail(EX_NOPERM, "privileges", why->str);
 
 	/* The applying half, spawned by dxasync_tandem(). */
 	if (apply) {
