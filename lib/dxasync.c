@@ -41,6 +41,7 @@
 #define R_HWM		"lme-hwm"
 #define R_KEY		"lme-key"
 #define PRESENT_BATCH	5000		/* keys in one present record */
+#define NAME_MAX_BYTES	1024		/* an SMTP address, Notes address or display name */
 
  /*
   * State.
@@ -618,6 +619,16 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		g_free(notes);
 		return 1;
 	}
+	if (strlen(smtp) > NAME_MAX_BYTES || strlen(display) > NAME_MAX_BYTES
+	    || (notes && strlen(notes) > NAME_MAX_BYTES)) {
+		msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
+			 dxasync_dir_name(s->d), key, NAME_MAX_BYTES);
+		s->errors++;
+		write_present(s, key);
+		g_hash_table_add(s->seen, g_strdup(key));
+		g_free(notes);
+		return !s->write_failed;
+	}
 	if (notes == NULL) {
 		GString *n = g_string_new("");
 		const char *tpl = conf->notes_address_template;
@@ -711,6 +722,17 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 		s->skipped++;
 		g_free(mark);
 		return 1;
+	}
+	if (strlen(smtp) > NAME_MAX_BYTES || strlen(name) > NAME_MAX_BYTES
+	    || (domain && strlen(domain) > NAME_MAX_BYTES)) {
+		msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
+			 dxasync_dir_name(s->d), unid, NAME_MAX_BYTES);
+		s->errors++;
+		write_present(s, unid);
+		g_hash_table_add(s->seen, g_strdup(unid));
+		g_free(mark);
+		g_free(smtp_buf);
+		return !s->write_failed;
 	}
 	notes = g_strdup_printf("%s@%s", name, domain ? domain : conf->notes_domain);
 	display = g_strndup(name, strcspn(name, "/"));

@@ -325,6 +325,23 @@ LDIF
 	assert_equal "$(contacts | wc -l)" 14
 }
 
+@test "StartTLS: verified against the server's certificate, refused without it" {
+	command -v openssl >/dev/null || skip "openssl not installed"
+	slapd_stop
+	SLAPD_TLS=1 slapd_start
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	lme_conf_set dxa ldap_uri "$SLAPD_URI"
+	lme_conf_set dxa ldap_starttls yes
+	LDAPTLS_CACERT=/nonexistent LDAPTLS_REQCERT=demand run "$BIN/dxa" -full -to-notes
+	assert_equal "$status" 69
+	assert_output --partial "StartTLS"
+	assert_equal "$(imports | wc -l)" 0
+	LDAPTLS_CACERT="$T/slapd/tls/cert.pem" LDAPTLS_REQCERT=demand run "$BIN/dxa" -full
+	assert_success
+	assert_equal "$(persons_in "$(last_import)")" 12
+	assert_equal "$(contacts | wc -l)" 14
+}
+
 @test "1000 people from the OpenLDAP test corpus" {
 	src="$CORPUS/ldap/openldap-its9282-exampledb-1000-people.ldif"
 	[ -f "$src" ] || skip "corpus $src not present"

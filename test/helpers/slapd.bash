@@ -6,7 +6,9 @@
 #                   nis and maps/lme.schema; with "ad" also Debian's
 #                   msuser.schema and test/fixtures/dxa/adtest.schema.  It
 #                   starts slapd -f CONF -h "ldap://127.0.0.1:PORT/ ldapi://..."
-#                   and waits until it answers.  Sets SLAPD_URI, SLAPD_LDAPI,
+#                   and waits until it answers.  With SLAPD_TLS set, a
+#                   self-signed certificate for 127.0.0.1 in $T/slapd/tls
+#                   (cert.pem) for StartTLS.  Sets SLAPD_URI, SLAPD_LDAPI,
 #                   SLAPD_PORT, SLAPD_DN, SLAPD_PW, SLAPD_BASE.
 # slapd_stop        kills it (call it in teardown, always).
 #                   cn=reader,dc=example,dc=com (when added) may read at
@@ -35,8 +37,17 @@ slapd_write_conf() {
 	rm -rf "$dir"
 	mkdir -p "$dir/db"
 	SLAPD_SOCKDIR=$(mktemp -d /tmp/lme-slapd.XXXXXX)
+	if [ -n "${SLAPD_TLS:-}" ]; then
+		mkdir -p "$dir/tls"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+			-addext subjectAltName=IP:127.0.0.1 \
+			-keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" 2>/dev/null
+		extra="TLSCertificateFile $dir/tls/cert.pem
+TLSCertificateKeyFile $dir/tls/key.pem"
+	fi
 	if [ "$flavor" = ad ]; then
-		extra="include /etc/ldap/schema/msuser.schema
+		extra="$extra
+include /etc/ldap/schema/msuser.schema
 include $LME_ROOT/test/fixtures/dxa/adtest.schema"
 	fi
 	cat > "$dir/slapd.conf" <<CONF
