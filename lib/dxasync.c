@@ -483,7 +483,8 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		rec->ta = g_utf8_casefold(first(r, R_TA), -1);
 	}
 	for (int i = 0; keys && keys[i]; i++) {
-		const char *val = first(r, keys[i]);
+		const char *k = strcmp(keys[i], "ta") == 0 ? R_TA : strcmp(keys[i], "dn") == 0 ? R_DN : keys[i];
+		const char *val = first(r, k);
 		char   *f = g_utf8_casefold(val ? val : "", -1);
 
 		if (i)
@@ -656,6 +657,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 			g_free(proxy);
 		}
 	}
+	maptbl_entry_add(e, "$$DN", dn);
 	if (!maptbl_filter(s->t, s->d, e)) {
 		s->skipped++;
 		g_free(notes);

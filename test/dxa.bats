@@ -356,13 +356,13 @@ LDIF
 	assert_equal "$(imports | wc -l)" 1
 }
 
-@test "AD flavor: objectGUID keys, proxyAddresses, importedFrom stamp, targetAddress" {
+@test "AD flavor with the shipped tables: objectGUID keys, proxyAddresses, importedFrom stamp, targetAddress" {
 	slapd_stop
 	FLAVOR=ad
 	slapd_start ad
 	lme_conf_set dxa ldap_uri "$SLAPD_URI"
 	lme_conf_set dxa flavor ad
-	sed -i 's/^ALIAS .*/ALIAS        64   mailNickname/' "$T/maps/amap.ldap.tbl"
+	cp "$LME_ROOT"/maps/*.tbl "$T/maps/"
 	cat > "$T/ad.ldif" <<LDIF
 dn: cn=Alice Archer,ou=People,$SLAPD_BASE
 objectClass: user
@@ -408,6 +408,10 @@ LDIF
 	assert_output --partial "importedFrom: $GUID"
 	assert_output --partial "targetAddress: NOTES:John Smith/Sales/Acme@Acme"
 	assert_output --partial "objectClass: contact"
+	assert_output --partial "displayName: John Smith"
+	assert_output --partial "mailNickname: jsmith"
+	assert_output --partial "mail: john.smith@notes.example.com"
+	grep -q '<item name="ShortName"><text>alice</text>' "$f"
 	assert_equal "$(contacts | wc -l)" 14
 }
 
