@@ -43,6 +43,7 @@ static const struct conf_key conf_keys[] = {
 	{"lme", "minimal_backoff_time", K_TIME, "300", O(minimal_backoff_time), NULL},
 	{"lme", "maximal_backoff_time", K_TIME, "4000", O(maximal_backoff_time), NULL},
 	{"lme", "hop_limit", K_INT, "25", O(hop_limit), NULL},
+	{"lme", "group_commit", K_INT, "32", O(group_commit), NULL},
 	{"lme", "user", K_STR, NULL, O(user), NULL},
 	{"lme", "allow_root", K_BOOL, "no", O(allow_root), NULL},
 	{"lme", "metrics_file", K_PATH, NULL, O(metrics_file), NULL},

@@ -16,6 +16,20 @@
 
 #define OK(call) do { if ((call) < 0) w->failed = 1; } while (0)
 
+/* dxl_quiet - libxml2 prints errors on stderr by default; ours go to
+ * the caller's why (xmlGetLastError) and from there to the log */
+static void dxl_quiet(void *ctx, const char *fmt, ...)
+{
+}
+
+static void dxl_init(void)
+{
+	static int done;
+
+	if (!done++)
+		xmlSetGenericErrorFunc(NULL, dxl_quiet);
+}
+
 static int dxl_write_cb(void *ctx, const char *buf, int len)
 {
 	return fwrite(buf, 1, (size_t)len, ctx) == (size_t)len ? len : -1;
@@ -28,9 +42,12 @@ static int dxl_close_cb(void *ctx)
 
 struct dxl_writer *dxl_writer_new(FILE *fp, const char *root)
 {
-	struct dxl_writer *w = g_new0(struct dxl_writer, 1);
-	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(dxl_write_cb, dxl_close_cb, fp, NULL);
+	struct dxl_writer *w;
+	xmlOutputBufferPtr out;
 
+	dxl_init();
+	w = g_new0(struct dxl_writer, 1);
+	out = xmlOutputBufferCreateIO(dxl_write_cb, dxl_close_cb, fp, NULL);
 	if (!out || (w->xw = xmlNewTextWriter(out)) == NULL) {
 		g_free(w);
 		return NULL;
@@ -107,6 +124,21 @@ void dxl_text(struct dxl_writer *w, const char *text, gssize len)
 	for (p = run = valid; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
+		if (c == 0xef && (unsigned char)p[1] == 0xbf && ((unsigned char)p[2] & 0xfe) == 0xbe) {
+			if (p > run) {			/* U+FFFE, U+FFFF: not XML characters */
+				xmlChar *chunk = (xmlChar *)g_strndup(run, (gsize)(p - run));
+
+				OK(xmlTextWriterWriteString(w->xw, chunk));
+				g_free(chunk);
+			}
+			OK(xmlTextWriterStartElement(w->xw, BAD_CAST "nonxmlchar"));
+			OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "value",
+						       BAD_CAST ((unsigned char)p[2] == 0xbe ? "fffe" : "ffff")));
+			OK(xmlTextWriterEndElement(w->xw));
+			p += 2;
+			run = p + 1;
+			continue;
+		}
 		if (c >= 0x20 || c == '\t')
 			continue;
 		if (p > run) {
@@ -285,6 +317,7 @@ xmlDocPtr dxl_parse_memory(const char *buf, size_t len, GString *why)
 		g_string_printf(why, "DXL too large");
 		return NULL;
 	}
+	dxl_init();
 	xmlResetLastError();
 	doc = xmlReadMemory(buf, (int)len, NULL, NULL, DXL_PARSE_OPTIONS);
 	if (!doc) {
@@ -363,4 +396,16 @@ char   *dxl_text_value(const xmlNode *text)
 		}
 	}
 	return g_string_free(s, FALSE);
+}
+
+void dxl_xml_safe(char *text)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)text; p && *p; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			*p = '?';
+		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] & 0xfe) == 0xbe)
+			p[2] = 0xbd;			/* U+FFFD */
+	}
 }

@@ -11,7 +11,7 @@
  *	calls write one item each; dxl_document_end() closes it.  The
  *	writer is exposed (w->xw) for rich text, which the callers build
  *	element by element.  Text that XML cannot carry (control
- *	characters) is written as <nonxmlchar value='hex'/>, and a line
+ *	characters, U+FFFE, U+FFFF) is written as <nonxmlchar value='hex'/>, and a line
  *	break inside a text value as <break/>, as the DTD says.
  *
  *	Parsing: dxl_parse_file() and dxl_parse_memory() read a DXL file
@@ -61,9 +61,15 @@ void    dxl_document_end(struct dxl_writer *w);
 void    dxl_item_begin(struct dxl_writer *w, const char *name, int summary);
 void    dxl_item_end(struct dxl_writer *w);
 
-/* dxl_text - character data: CR/LF as <break/>, controls as <nonxmlchar/>,
+/* dxl_text - character data: CR/LF as <break/>, controls, U+FFFE and U+FFFF
+ * as <nonxmlchar/>,
  * invalid UTF-8 replaced by U+FFFD */
 void    dxl_text(struct dxl_writer *w, const char *text, gssize len);
+
+/* dxl_xml_safe - in place, for attribute values and text written as is:
+ * C0 controls but tab, LF and CR become '?', U+FFFE and U+FFFF become
+ * U+FFFD (valid UTF-8 in, the same length out) */
+void    dxl_xml_safe(char *text);
 
 void    dxl_item_text(struct dxl_writer *w, const char *name, const char *value);
 /* dxl_item_textlist - values is NULL-terminated */

@@ -24,8 +24,6 @@ static int mtsin_requeue(struct spool_queue *q, const char *id, struct envelope 
 {
 	GPtrArray *all = env->rcpts;
 	struct spool_writer *w;
-	struct timespec ts[2];
-	char   *path = NULL;
 	int     ok;
 
 	if ((w = spool_create(q, id, why)) == NULL)
@@ -37,17 +35,8 @@ static int mtsin_requeue(struct spool_queue *q, const char *id, struct envelope 
 		spool_abort(w);
 		return 0;
 	}
-	if (!spool_commit(w, why))
-		return 0;
-	/* the spool's "not due before" mark, as spool_defer() sets it */
-	clock_gettime(CLOCK_REALTIME, &ts[0]);
-	ts[0].tv_sec += delay;
-	ts[0].tv_nsec = 0;
-	ts[1] = ts[0];
-	if (spool_find(q, id, &path) && utimensat(AT_FDCWD, path, ts, 0) != 0)
-		msg_warn("%s: cannot set the retry time of %s: %s", id, path, g_strerror(errno));
-	g_free(path);
-	return 1;
+	w->due = time(NULL) + delay;	/* the spool's "not due before" mark */
+	return spool_commit(w, why);
 }
 
 enum stage_result mtsin_deliver(const struct conf *conf, struct spool_claim *c,

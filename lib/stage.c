@@ -86,6 +86,32 @@ static void stage_usage(const struct stage *s, int code)
 	exit(code);
 }
 
+/* stage_flush - make the group commit durable, then remove the claims
+ * whose output it holds; if it fails, those messages are deferred */
+static void stage_flush(struct stage_ctx *ctx)
+{
+	GString *err = g_string_new(NULL);
+	int     ok = spool_batch_end(err);
+	guint   i;
+
+	if (!ok)
+		msg_warn("group commit of %u message%s failed: %s", ctx->pending->len,
+			 ctx->pending->len == 1 ? "" : "s", err->str);
+	for (i = 0; i < ctx->pending->len; i++) {
+		struct spool_claim *c = g_ptr_array_index(ctx->pending, i);
+		char   *id = g_strdup(c->id);
+
+		g_string_truncate(err, 0);
+		if (ok ? !spool_done(c, err) : !spool_defer(c, stage_backoff(ctx->conf, id), err))
+			msg_warn("%s: %s", id, err->str);
+		g_free(id);
+	}
+	g_ptr_array_set_size(ctx->pending, 0);
+	g_string_free(err, TRUE);
+	if (ctx->conf->group_commit > 1)
+		spool_batch_begin();
+}
+
 /* stage_one - claim and process one message of queue in; returns its
  * result or -1 when another worker took it */
 static int stage_one(struct stage_ctx *ctx, struct spool_queue *in,
@@ -109,10 +135,16 @@ static int stage_one(struct stage_ctx *ctx, struct spool_queue *in,
 	r = process(ctx, c);
 	switch (r) {
 	case STAGE_DONE:
-		if (!spool_done(c, err))
+		if (spool_batch_size() > 0) {
+			g_ptr_array_add(ctx->pending, c);
+			if (ctx->pending->len >= (guint)ctx->conf->group_commit)
+				stage_flush(ctx);
+		} else if (!spool_done(c, err)) {
 			msg_warn("%s: %s", id, err->str);
+		}
 		break;
 	case STAGE_DEFER:
+		stage_flush(ctx);
 		if (!ctx->defer_delay)
 			ctx->defer_delay = stage_backoff(ctx->conf, id);
 		msg_info("%s: status=deferred (%s), retry in %ds", id,
@@ -121,6 +153,7 @@ static int stage_one(struct stage_ctx *ctx, struct spool_queue *in,
 			msg_warn("%s: %s", id, err->str);
 		break;
 	case STAGE_REJECT:
+		stage_flush(ctx);		/* its DSN, and the others' output, first */
 		msg_warn("%s: status=rejected, moved to %s (%s)", id, s->failq,
 			 ctx->why->len ? ctx->why->str : "unknown reason");
 		if ((failq = stage_queue(ctx, s->failq)) == NULL) {
@@ -148,6 +181,8 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 	GPtrArray *ids = spool_ready(in, ctx->once ? (time_t)G_MAXINT32 : time(NULL), &due);
 	guint   i, ready = ids->len;
 
+	if (ctx->conf->group_commit > 1)
+		spool_batch_begin();
 	for (i = 0; i < ids->len && !stage_stop; i++) {
 		if (stage_hup) {
 			stage_hup = 0;
@@ -156,6 +191,8 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 		if (stage_one(ctx, in, process, g_ptr_array_index(ids, i)) == STAGE_DEFER)
 			(*deferred)++;
 	}
+	stage_flush(ctx);
+	spool_batch_end(NULL);			/* empty: just ends it */
 	g_ptr_array_free(ids, TRUE);
 	if (due && (!*next || due < *next))
 		*next = due;
@@ -218,6 +255,7 @@ int stage_main(int argc, char **argv, const struct stage *s)
 	snprintf(opts, sizeof(opts), "c:1fvhV%s", s->extra_opts ? s->extra_opts : "");
 	ctx.stage = s;
 	ctx.why = g_string_new(NULL);
+	ctx.pending = g_ptr_array_new();
 	ctx.queues = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					   (GDestroyNotify)spool_close);
 	while ((opt = getopt(argc, argv, opts)) != -1) {

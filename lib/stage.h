@@ -19,6 +19,11 @@
  *		STAGE_REJECT: poison: to s->failq with ctx->why as the reason
  *	    wait for inotify or poll_interval
  *
+ *	With "[lme] group_commit = N" (N > 1), the outputs of up to N
+ *	messages are made durable together (spool_batch_begin/end: one
+ *	syncfs instead of N fsyncs), and only then are their claims removed;
+ *	a deferral or rejection first commits what is pending.
+ *
  *	SIGTERM and SIGINT stop the loop after the current message; SIGHUP
  *	reloads the configuration (a bad file is logged and the old one
  *	kept).  With -1, the messages queued now are processed, deferred ones
@@ -61,6 +66,7 @@ struct stage_ctx {
 	int     once;			/* -1 was given */
 	void   *data;			/* for the program */
 	GHashTable *queues;		/* name -> struct spool_queue */
+	GPtrArray *pending;		/* claims whose output waits in the group commit */
 };
 
 struct stage {

@@ -45,7 +45,7 @@ static int count(const char *q, const char *sub, int *partial)
 	return n;
 }
 
-static int crash_at, steps;
+static int crash_at, steps, batched;
 static void crash_hook(const char *step)
 {
 	if (++steps == crash_at)
@@ -72,6 +72,8 @@ static void handoff(int ackfd)
 		_exit(4);
 	if ((c = spool_claim(a, id, why)) == NULL)
 		_exit(5);
+	if (batched)
+		spool_batch_begin();
 	if ((w = spool_create(b, id, why)) == NULL)
 		_exit(6);
 	{
@@ -83,16 +85,28 @@ static void handoff(int ackfd)
 			fwrite(buf, 1, n, w->fp);
 		fclose(in);
 	}
-	if (!spool_commit(w, why) || !spool_done(c, why))
+	if (!spool_commit(w, why))
 		_exit(7);
+	if (batched) {
+		char   *p = g_build_filename(root, "b", "new", id, NULL);
+
+		if (access(p, F_OK) == 0)	/* visible before durable */
+			_exit(8);
+		g_free(p);
+		if (!spool_batch_end(why))
+			_exit(9);
+	}
+	if (!spool_done(c, why))
+		_exit(10);
 	_exit(0);
 }
 
-static void test_crashes(void)
+static void test_crashes(int batch)
 {
 	int     k;
 
-	for (k = 1; k <= 11; k++) {
+	batched = batch;
+	for (k = 1; k <= 12; k++) {
 		int     pfd[2], status, acked = 0, partial = 0, na, nb;
 		char    ch;
 		pid_t   pid;
@@ -125,6 +139,9 @@ static void test_crashes(void)
 		na = count("a", "new", &partial);
 		nb = count("b", "new", &partial);
 		CHECK(partial == 0, "crash at step %d: a partial file reached new/", k);
+		CHECK(!WIFEXITED(status) || WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 42,
+		      "crash at step %d%s: the hand-off failed (%d)", k, batch ? " (batch)" : "",
+		      WEXITSTATUS(status));
 		CHECK(count("a", "tmp", NULL) == 0 && count("b", "tmp", NULL) == 0,
 		      "crash at step %d: tmp/ not cleaned", k);
 		CHECK(count("a", "cur", NULL) == 0 && count("b", "cur", NULL) == 0,
@@ -211,6 +228,7 @@ int main(int argc, char **argv)
 	root = argc > 1 ? argv[1] : mkdtemp(tmpl);
 	test_modes();
 	test_defer_reject();
-	test_crashes();
+	test_crashes(0);
+	test_crashes(1);
 	return unit_done("spool_test");
 }
