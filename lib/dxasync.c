@@ -1658,16 +1658,15 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		g_string_printf(why, "%s: the applying half died of signal %d", dxasync_dir_name(d), WTERMSIG(status));
 		return EX_SOFTWARE;
 	}
+	if (!ok) {
+		/* The reading half's own error explains it; the applying half
+		 * saw an incomplete source and changed nothing. */
+		return WEXITSTATUS(status) != EX_OK ? WEXITSTATUS(status) : EX_UNAVAILABLE;
+	}
 	if (WEXITSTATUS(status) != EX_OK) {
-		if (!ok)
-			g_string_prepend(why, ": ");
-		else
-			g_string_truncate(why, 0);
-		g_string_prepend(why, "the applying half failed (see its message)");
+		g_string_assign(why, "the applying half failed (see its message above)");
 		return WEXITSTATUS(status);
 	}
-	if (!ok)
-		return EX_UNAVAILABLE;
 	return EX_OK;
 }
 
