@@ -40,6 +40,8 @@
 #define R_SERVER	"lme-server"
 #define R_HWM		"lme-hwm"
 #define R_KEY		"lme-key"
+#define R_LEVELS	"lme-levels"
+#define LEVEL_SEP	"\x1e"		/* between key combinations */
 #define PRESENT_BATCH	5000		/* keys in one present record */
 #define NAME_MAX_BYTES	1024		/* an SMTP address, Notes address or display name */
 
@@ -52,6 +54,7 @@ struct owned {
 	char   *smtp;
 	char   *notes;
 	char   *display;
+	char   *levels;			/* key combinations, LEVEL_SEP between them */
 };
 
 struct state {
@@ -68,7 +71,8 @@ struct state {
 /* owned_new - a record with copies of the fields, in the state's arena
  * (records are freed all at once with the state: 100,000 of them) */
 static struct owned *owned_new(struct state *st, const char *hash, const char *target,
-			       const char *smtp, const char *notes, const char *display)
+			       const char *smtp, const char *notes, const char *display,
+			       const char *levels)
 {
 	struct owned *o;
 
@@ -82,6 +86,7 @@ static struct owned *owned_new(struct state *st, const char *hash, const char *t
 	o->smtp = g_string_chunk_insert(st->strings, smtp ? smtp : "");
 	o->notes = g_string_chunk_insert(st->strings, notes ? notes : "");
 	o->display = g_string_chunk_insert(st->strings, display ? display : "");
+	o->levels = g_string_chunk_insert(st->strings, levels ? levels : "");
 	return o;
 }
 
@@ -171,7 +176,7 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			continue;
 		if (strlen(lines[i]) > STATE_LINE_MAX)
 			goto bad;
-		f = g_strsplit(lines[i], "\t", 9);
+		f = g_strsplit(lines[i], "\t", 10);
 		n = (int) g_strv_length(f);
 		for (int j = 0; j < n; j++) {
 			char   *c = g_strcompress(f[j]);
@@ -185,8 +190,9 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			g_free(s->hwm[d]);
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
-		} else if (d >= 0 && strcmp(f[0], "own") == 0 && n == 8) {
-			g_hash_table_replace(s->own[d], state_key(s, f[2]), owned_new(s, f[3], f[4], f[5], f[6], f[7]));
+		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
+			g_hash_table_replace(s->own[d], state_key(s, f[2]),
+					     owned_new(s, f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : ""));
 		} else {
 			g_strfreev(f);
 			goto bad;
@@ -284,6 +290,7 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 			put_field(out, o->smtp);
 			put_field(out, o->notes);
 			put_field(out, o->display);
+			put_field(out, o->levels);
 			g_string_append_c(out, '\n');
 		}
 		g_ptr_array_free(keys, TRUE);
@@ -382,6 +389,8 @@ struct src {
 	int     write_failed;
 	GHashTable *batch;		/* present keys not yet written */
 	int     batched;
+	struct state *st;		/* update runs: the owned entries, for uniqueness */
+	int     rejected;		/* entries were rejected: keep the old mark */
 };
 
 /* rec_free - release a buffered record */
@@ -496,6 +505,12 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	g_ptr_array_add(levels, NULL);
 	rec->levels = (char **) g_ptr_array_free(levels, FALSE);
 	g_string_free(combo, TRUE);
+	if (rec->levels[0]) {
+		char   *joined = g_strjoinv(LEVEL_SEP, rec->levels);
+
+		ldif_entry_add(r, R_LEVELS, joined);
+		g_free(joined);
+	}
 	mem = open_memstream(&buf, &len);
 	ldif_write(mem, key, r);
 	fclose(mem);
@@ -771,6 +786,34 @@ static void check_unique(struct src *s)
 	count = g_new0(GHashTable *, nlev + 1);
 	for (guint l = 0; l < nlev; l++)
 		count[l] = g_hash_table_new(g_str_hash, g_str_equal);
+	/* In an update the entries not read this time count too: their key
+	 * combinations are in the state. */
+	if (s->st && nlev) {
+		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
+		GHashTableIter it;
+		gpointer k, v;
+
+		for (guint i = 0; i < s->recs->len; i++)
+			g_hash_table_add(batch, ((struct rec *) g_ptr_array_index(s->recs, i))->key);
+		g_hash_table_iter_init(&it, s->st->own[s->d]);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			struct owned *o = v;
+			char  **lv;
+
+			if (g_hash_table_contains(batch, k) || *o->levels == 0)
+				continue;
+			lv = g_strsplit(o->levels, LEVEL_SEP, -1);
+			if (g_strv_length(lv) == nlev)
+				for (guint l = 0; l < nlev; l++) {
+					char   *key = g_string_chunk_insert(s->st->strings, lv[l]);
+					gpointer n = g_hash_table_lookup(count[l], key);
+
+					g_hash_table_insert(count[l], key, GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+				}
+			g_strfreev(lv);
+		}
+		g_hash_table_unref(batch);
+	}
 	for (guint i = 0; i < s->recs->len; i++) {
 		struct rec *r = g_ptr_array_index(s->recs, i);
 
@@ -799,8 +842,10 @@ static void check_unique(struct src *s)
 			msg_warn("%s: %s: rejected: target address is not unique", dxasync_dir_name(s->d), r->key);
 			r->rejected = 1;
 		}
-		if (r->rejected)
+		if (r->rejected) {
 			s->errors++;
+			s->rejected = 1;
+		}
 	}
 	for (guint l = 0; l < nlev; l++)
 		g_hash_table_unref(count[l]);
@@ -933,7 +978,10 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	s.out = out;
 	s.recs = g_ptr_array_new_with_free_func(rec_free);
 	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if ((st = state_load(conf, 1, why)) == NULL) {
+	/* An update reads the owned entries too, for the key uniqueness. */
+	st = state_load(conf, o->full, why);
+	s.st = o->full ? NULL : st;
+	if (st == NULL) {
 		ok = 0;
 	} else if (d == MAPTBL_TO_NOTES) {
 		ok = source_ldap(&s, st, &server, why);
@@ -967,7 +1015,8 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		ldif_entry_add(end, R_RECORD, "end");
 		ldif_entry_add(end, R_COMPLETE, ok ? "yes" : "no");
 		ldif_entry_add(end, R_SERVER, server ? server : "");
-		ldif_entry_add(end, R_HWM, s.hwm ? s.hwm : "");
+		/* Rejected entries are read again by the next update. */
+		ldif_entry_add(end, R_HWM, s.rejected ? (s.old_hwm ? s.old_hwm : "") : (s.hwm ? s.hwm : ""));
 		ldif_write(out, "", end);
 		g_hash_table_unref(end);
 	}
@@ -1227,7 +1276,8 @@ static void plan_notes(struct plan *p, const char *key, GHashTable *e)
 	op->key = g_strdup(key);
 	op->kind = old == NULL ? OP_ADD : strcmp(old->hash, hash) ? OP_CHANGE : OP_SAME;
 	op->target = old && *old->target ? g_strdup(old->target) : unid_of(p->conf, key);
-	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY));
+	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
+			     first(e, R_LEVELS));
 	if ((op->kind != OP_SAME || p->o->full) && p->im) {
 		GHashTable *items = target_items(e);
 
@@ -1255,7 +1305,8 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 
 	op->key = g_strdup(key);
 	op->target = dn;
-	op->next = owned_new(p->st, hash, dn, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY));
+	op->next = owned_new(p->st, hash, dn, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
+			     first(e, R_LEVELS));
 	if (old && *old->target && norm) {
 		char   *on = ldapdir_dn_norm(old->target);
 

@@ -438,3 +438,45 @@ LDIF
 	assert_success
 	assert_output --partial "0 failed"
 }
+
+@test "chained key uniqueness: entries whose keys collide are rejected, never merged" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	cat > "$T/same.ldif" <<LDIF
+dn: uid=sam1,ou=People,$SLAPD_BASE
+objectClass: inetOrgPerson
+uid: sam1
+cn: Sam Same
+sn: Same
+displayName: Sam Same
+mail: sam1@example.com
+
+dn: uid=sam2,ou=People,$SLAPD_BASE
+objectClass: inetOrgPerson
+uid: sam2
+cn: Sam Same
+sn: Same
+displayName: SAM SAME
+mail: sam2@example.com
+LDIF
+	slapd_add "$T/same.ldif"
+	run "$BIN/dxa" -f -full -to-notes
+	assert_success
+	assert_output --partial "rejected: its key attributes are not unique"
+	assert_equal "$(persons_in "$(last_import)")" 12
+	! grep -q '^sam' "$T/maps/addresses"
+	ldapdelete -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" "uid=sam2,ou=People,$SLAPD_BASE"
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	grep -q '<item name="FullName"><text>Sam Same/Exchange</text>' "$(last_import)"
+	grep -q '^sam1@example.com	Sam Same/Exchange@Exchange' "$T/maps/addresses"
+	# a new entry colliding with an unchanged owned one: the update sees it too
+	sed 's/sam2/sam3/g' "$T/same.ldif" | sed -n '/uid=sam3/,$p' > "$T/sam3.ldif"
+	slapd_add "$T/sam3.ldif"
+	n=$(imports | wc -l)
+	run "$BIN/dxa" -f -update -to-notes
+	assert_success
+	assert_output --partial "rejected: its key attributes are not unique"
+	assert_equal "$(imports | wc -l)" "$n"
+	grep -q '^sam1@example.com	Sam Same/Exchange@Exchange' "$T/maps/addresses"
+	! grep -q '^sam3' "$T/maps/addresses"
+}
