@@ -792,26 +792,38 @@ static void check_unique(struct src *s)
 		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
 		GHashTableIter it;
 		gpointer k, v;
+		char  **lv = g_new(char *, nlev + 1);
 
 		for (guint i = 0; i < s->recs->len; i++)
 			g_hash_table_add(batch, ((struct rec *) g_ptr_array_index(s->recs, i))->key);
 		g_hash_table_iter_init(&it, s->st->own[s->d]);
 		while (g_hash_table_iter_next(&it, &k, &v)) {
 			struct owned *o = v;
-			char  **lv;
+			char   *p = o->levels;
+			guint   n = 0;
 
-			if (g_hash_table_contains(batch, k) || *o->levels == 0)
+			if (g_hash_table_contains(batch, k) || *p == 0)
 				continue;
-			lv = g_strsplit(o->levels, LEVEL_SEP, -1);
-			if (g_strv_length(lv) == nlev)
-				for (guint l = 0; l < nlev; l++) {
-					char   *key = g_string_chunk_insert(s->st->strings, lv[l]);
-					gpointer n = g_hash_table_lookup(count[l], key);
-
-					g_hash_table_insert(count[l], key, GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+			/* This copy of the state is the reading half's own and is
+			 * never saved: split the combinations in place. */
+			lv[n++] = p;
+			while ((p = strchr(p, LEVEL_SEP[0])) != NULL) {
+				*p++ = 0;
+				if (n == nlev) {
+					n++;
+					break;
 				}
-			g_strfreev(lv);
+				lv[n++] = p;
+			}
+			if (n != nlev)
+				continue;
+			for (guint l = 0; l < nlev; l++) {
+				gpointer c = g_hash_table_lookup(count[l], lv[l]);
+
+				g_hash_table_insert(count[l], lv[l], GINT_TO_POINTER(GPOINTER_TO_INT(c) + 1));
+			}
 		}
+		g_free(lv);
 		g_hash_table_unref(batch);
 	}
 	for (guint i = 0; i < s->recs->len; i++) {
