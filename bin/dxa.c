@@ -103,6 +103,7 @@ int     main(int argc, char **argv)
 	if (!check && full + update != 1)
 		usage(EX_USAGE);
 	o.full = full;
+	o.self = argv[0];
 	foreground |= isatty(2);
 	msg_init("dxa", foreground);
 	if ((conf = conf_load(conf_path(conf_arg), why)) == NULL)

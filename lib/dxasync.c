@@ -1693,6 +1693,8 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		if (dup2(fds[0], 0) < 0)
 			_exit(EX_OSERR);
 		execv("/proc/self/exe", (char **) args->pdata);
+		if (o->self && strchr(o->self, '/'))
+			execv(o->self, (char **) args->pdata);
 		_exit(EX_OSERR);
 	}
 	g_ptr_array_free(args, TRUE);

@@ -7,7 +7,7 @@
  *	One direction of a run has two halves joined by a pipe of LDIF
  *	records (ldif(3)).  dxasync_tandem() spawns the applying half (the
  *	same program with the hidden option -apply, by fork and execv of
- *	/proc/self/exe, never a shell) and runs the reading half in the
+ *	/proc/self/exe, else of argv[0] when it is a path; never a shell) and runs the reading half in the
  *	calling process:
  *
  *	dxasync_source() reads the source directory (LDAP for to-notes, the
@@ -59,6 +59,7 @@ struct dxasync_opts {
 	int     force;			/* -force */
 	int     verbose;		/* -v */
 	void    (*progress)(const char *dir, long count);	/* or NULL */
+	const char *self;		/* argv[0]: tried when /proc/self/exe is not there */
 };
 
 /* dxasync_dir_name - "to-notes" or "to-ldap" */
