@@ -1,0 +1,1801 @@
+/*++
+ * NAME
+ *	dxasync 3
+ * SUMMARY
+ *	dxa: directory synchronization, plan and apply, state, safety
+ * DESCRIPTION
+ *	See dxasync.h and dxa(8).
+ *--*/
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "dxasync.h"
+#include "ldapdir.h"
+#include "ldif.h"
+#include "msg.h"
+#include "notesdir.h"
+#include "spool.h"
+
+#define STATE_LINE_MAX	(64 * 1024)
+#define RECORDS_MAX	10000000L
+#define ADDR_BEGIN	"# BEGIN dxa: lines up to END are rewritten by dxa after each run"
+#define ADDR_END	"# END dxa"
+
+/* Control attributes of a record; target attributes never start with "lme-". */
+#define R_RECORD	"lme-record"
+#define R_SMTP		"lme-smtp"
+#define R_NOTES		"lme-notes"
+#define R_DISPLAY	"lme-display"
+#define R_FORM		"lme-form"
+#define R_TA		"lme-ta"
+#define R_DN		"lme-dn"
+#define R_COMPLETE	"lme-complete"
+#define R_SERVER	"lme-server"
+#define R_HWM		"lme-hwm"
+#define R_KEY		"lme-key"
+#define R_LEVELS	"lme-levels"
+#define LEVEL_SEP	"\x1e"		/* between key combinations */
+#define PRESENT_BATCH	5000		/* keys in one present record */
+#define NAME_MAX_BYTES	1024		/* an SMTP address, Notes address or display name */
+
+ /*
+  * State.
+  */
+struct owned {
+	char   *hash;			/* of the record last applied */
+	char   *target;			/* UNID (to-notes) or DN (to-ldap) */
+	char   *smtp;
+	char   *notes;
+	char   *display;
+	char   *levels;			/* key combinations, LEVEL_SEP between them */
+};
+
+struct state {
+	GHashTable *own[2];		/* source key -> struct owned (both in the arena) */
+	char   *server[2];		/* source identity of the high-water mark */
+	char   *hwm[2];
+	GStringChunk *strings;		/* the arena: keys and fields */
+	GPtrArray *blocks;		/* the arena: struct owned, OWNED_BLOCK a block */
+	guint   used;			/* records used in the last block */
+};
+
+#define OWNED_BLOCK	4096
+
+/* owned_new - a record with copies of the fields, in the state's arena
+ * (records are freed all at once with the state: 100,000 of them) */
+static struct owned *owned_new(struct state *st, const char *hash, const char *target,
+			       const char *smtp, const char *notes, const char *display,
+			       const char *levels)
+{
+	struct owned *o;
+
+	if (st->blocks->len == 0 || st->used == OWNED_BLOCK) {
+		g_ptr_array_add(st->blocks, g_new0(struct owned, OWNED_BLOCK));
+		st->used = 0;
+	}
+	o = (struct owned *) g_ptr_array_index(st->blocks, st->blocks->len - 1) + st->used++;
+	o->hash = g_string_chunk_insert(st->strings, hash ? hash : "");
+	o->target = g_string_chunk_insert(st->strings, target ? target : "");
+	o->smtp = g_string_chunk_insert(st->strings, smtp ? smtp : "");
+	o->notes = g_string_chunk_insert(st->strings, notes ? notes : "");
+	o->display = g_string_chunk_insert(st->strings, display ? display : "");
+	o->levels = g_string_chunk_insert(st->strings, levels ? levels : "");
+	return o;
+}
+
+/* state_key - a key copied into the state's arena */
+static char *state_key(struct state *st, const char *key)
+{
+	return g_string_chunk_insert(st->strings, key);
+}
+
+const char *dxasync_dir_name(enum maptbl_dir d)
+{
+	return d == MAPTBL_TO_NOTES ? "to-notes" : "to-ldap";
+}
+
+char   *dxasync_state_path(const struct conf *conf)
+{
+	if (conf->state_file)
+		return g_strdup(conf->state_file);
+	return g_build_filename(conf->spool ? conf->spool : ".", "dxa.state", NULL);
+}
+
+/* state_new - an empty state */
+static struct state *state_new(void)
+{
+	struct state *s = g_new0(struct state, 1);
+
+	for (int d = 0; d < 2; d++)
+		s->own[d] = g_hash_table_new(g_str_hash, g_str_equal);
+	s->strings = g_string_chunk_new(1 << 20);
+	s->blocks = g_ptr_array_new_with_free_func(g_free);
+	return s;
+}
+
+/* state_free - release a state */
+static void state_free(struct state *s)
+{
+	for (int d = 0; d < 2; d++) {
+		g_hash_table_unref(s->own[d]);
+		g_free(s->server[d]);
+		g_free(s->hwm[d]);
+	}
+	g_string_chunk_free(s->strings);
+	g_ptr_array_unref(s->blocks);
+	g_free(s);
+}
+
+/* dir_of - "to-notes"/"to-ldap" to an index, -1 if neither */
+static int dir_of(const char *name)
+{
+	if (strcmp(name, "to-notes") == 0)
+		return MAPTBL_TO_NOTES;
+	if (strcmp(name, "to-ldap") == 0)
+		return MAPTBL_TO_LDAP;
+	return -1;
+}
+
+/* state_load - read the state file; a missing file is an empty state.
+ * With marks_only the owned entries are skipped (the reading half). */
+static struct state *state_load(const struct conf *conf, int marks_only, GString *why)
+{
+	char   *path = dxasync_state_path(conf);
+	struct state *s = state_new();
+	char   *text = NULL;
+	gsize   len;
+	GError *err = NULL;
+	char  **lines;
+
+	if (!g_file_get_contents(path, &text, &len, &err)) {
+		if (err->code != G_FILE_ERROR_NOENT) {
+			g_string_printf(why, "%s: %s", path, err->message);
+			g_error_free(err);
+			g_free(path);
+			state_free(s);
+			return NULL;
+		}
+		g_error_free(err);
+		g_free(path);
+		return s;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	for (int i = 0; lines[i]; i++) {
+		char  **f;
+		int     n, d;
+
+		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && strncmp(lines[i], "own\t", 4) == 0))
+			continue;
+		if (strlen(lines[i]) > STATE_LINE_MAX)
+			goto bad;
+		f = g_strsplit(lines[i], "\t", 10);
+		n = (int) g_strv_length(f);
+		for (int j = 0; j < n; j++) {
+			char   *c = g_strcompress(f[j]);
+
+			g_free(f[j]);
+			f[j] = c;
+		}
+		d = n >= 2 ? dir_of(f[1]) : -1;
+		if (d >= 0 && strcmp(f[0], "hwm") == 0 && n == 4) {
+			g_free(s->server[d]);
+			g_free(s->hwm[d]);
+			s->server[d] = g_strdup(f[2]);
+			s->hwm[d] = g_strdup(f[3]);
+		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
+			g_hash_table_replace(s->own[d], state_key(s, f[2]),
+					     owned_new(s, f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : ""));
+		} else {
+			g_strfreev(f);
+			goto bad;
+		}
+		g_strfreev(f);
+		continue;
+bad:
+		g_string_printf(why, "%s:%d: bad state line", path, i + 1);
+		g_strfreev(lines);
+		g_free(path);
+		state_free(s);
+		return NULL;
+	}
+	g_strfreev(lines);
+	g_free(path);
+	return s;
+}
+
+/* put_field - a tab, then the field with \ TAB CR LF escaped */
+static void put_field(GString *out, const char *s)
+{
+	g_string_append_c(out, '\t');
+	while (s && *s) {
+		size_t  n = strcspn(s, "\\\t\n\r");
+
+		g_string_append_len(out, s, n);
+		s += n;
+		switch (*s) {
+		case '\\':
+			g_string_append(out, "\\\\");
+			break;
+		case '\t':
+			g_string_append(out, "\\t");
+			break;
+		case '\n':
+			g_string_append(out, "\\n");
+			break;
+		case '\r':
+			g_string_append(out, "\\r");
+			break;
+		default:
+			return;
+		}
+		s++;
+	}
+}
+
+/* str_cmp - sort strings */
+static gint str_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* sorted_keys - the keys of a table, sorted (free the array only) */
+static GPtrArray *sorted_keys(GHashTable *h)
+{
+	GPtrArray *keys = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, h);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(keys, k);
+	g_ptr_array_sort(keys, str_cmp);
+	return keys;
+}
+
+/* state_save - write the state file atomically */
+static int state_save(const struct conf *conf, struct state *s, GString *why)
+{
+	char   *path = dxasync_state_path(conf);
+	GString *out = g_string_new("# lme dxa state, version 1; see dxa(8)\n");
+	int     ok;
+
+	for (int d = 0; d < 2; d++) {
+		GPtrArray *keys;
+
+		if (s->hwm[d]) {
+			g_string_append(out, "hwm");
+			put_field(out, dxasync_dir_name(d));
+			put_field(out, s->server[d]);
+			put_field(out, s->hwm[d]);
+			g_string_append_c(out, '\n');
+		}
+		keys = sorted_keys(s->own[d]);
+		for (guint i = 0; i < keys->len; i++) {
+			const char *k = g_ptr_array_index(keys, i);
+			struct owned *o = g_hash_table_lookup(s->own[d], k);
+
+			g_string_append(out, "own");
+			put_field(out, dxasync_dir_name(d));
+			put_field(out, k);
+			put_field(out, o->hash);
+			put_field(out, o->target);
+			put_field(out, o->smtp);
+			put_field(out, o->notes);
+			put_field(out, o->display);
+			put_field(out, o->levels);
+			g_string_append_c(out, '\n');
+		}
+		g_ptr_array_free(keys, TRUE);
+	}
+	ok = spool_write_file(path, out->str, out->len, 0600, why);
+	g_string_free(out, TRUE);
+	g_free(path);
+	return ok;
+}
+
+ /*
+  * Configuration.
+  */
+
+/* is_ad - flavor = ad */
+static int is_ad(const struct conf *conf)
+{
+	return conf->flavor && strcmp(conf->flavor, "ad") == 0;
+}
+
+/* attribute names by flavor */
+#define KEY_ATTR(c)	(is_ad(c) ? "objectguid" : "entryuuid")
+#define HWM_ATTR(c)	(is_ad(c) ? "usnchanged" : "entrycsn")
+#define STAMP_ATTR(c)	(is_ad(c) ? "importedfrom" : "lmeowner")
+#define TA_ATTR(c)	(is_ad(c) ? "targetaddress" : "lmenotesaddress")
+
+int     dxasync_check(const struct conf *conf, enum maptbl_dir d, GString *why)
+{
+	struct stat st;
+
+	if (conf->connector_guid == NULL || *conf->connector_guid == 0) {
+		g_string_printf(why, "[dxa] connector_guid is not set (it stamps every entry dxa owns)");
+		return 0;
+	}
+	if (conf->ldap_uri == NULL) {
+		g_string_printf(why, "[dxa] ldap_uri is not set");
+		return 0;
+	}
+	if (conf->bind_password_file) {
+		if (stat(conf->bind_password_file, &st) < 0) {
+			g_string_printf(why, "bind_password_file %s: %s", conf->bind_password_file, g_strerror(errno));
+			return 0;
+		}
+		if (st.st_mode & 077) {
+			g_string_printf(why, "bind_password_file %s: mode %04o: refused, must be 0600 or stricter",
+					conf->bind_password_file, (unsigned) (st.st_mode & 07777));
+			return 0;
+		}
+	}
+	if (d == MAPTBL_TO_NOTES) {
+		if (conf->export_base == NULL || conf->export_base[0] == NULL) {
+			g_string_printf(why, "[dxa] export_base is not set");
+			return 0;
+		}
+		if (conf->notes_import == NULL) {
+			g_string_printf(why, "[dxa] notes_import is not set");
+			return 0;
+		}
+	} else {
+		if (conf->import_container == NULL) {
+			g_string_printf(why, "[dxa] import_container is not set");
+			return 0;
+		}
+		if (conf->notes_directory == NULL) {
+			g_string_printf(why, "[dxa] notes_directory is not set");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+ /*
+  * The reading half.
+  */
+struct rec {
+	char   *key;
+	char   *ldif;			/* the entry record, as written */
+	char  **levels;			/* chained key combinations, casefolded */
+	char   *ta;			/* casefolded target address, or NULL */
+	int     rejected;
+};
+
+struct src {
+	const struct conf *conf;
+	const struct maptbl *t;
+	enum maptbl_dir d;
+	const struct dxasync_opts *o;
+	FILE   *out;
+	GPtrArray *recs;		/* struct rec */
+	GHashTable *seen;		/* keys with a record */
+	char   *hwm;			/* highest mark seen */
+	char   *old_hwm;		/* update from here, or NULL */
+	char   *import_norm;		/* normalized import container */
+	char   *import_rdn;		/* its first RDN's value: DNs without it are not below it */
+	long    read, skipped, errors, present;
+	int     write_failed;
+	GHashTable *batch;		/* present keys not yet written */
+	int     batched;
+	struct state *st;		/* update runs: the owned entries, for uniqueness */
+	int     rejected;		/* entries were rejected: keep the old mark */
+};
+
+/* rec_free - release a buffered record */
+static void rec_free(gpointer p)
+{
+	struct rec *r = p;
+
+	g_free(r->key);
+	g_free(r->ldif);
+	g_strfreev(r->levels);
+	g_free(r->ta);
+	g_free(r);
+}
+
+/* first - first value of attr in e, or NULL */
+static const char *first(GHashTable *e, const char *attr)
+{
+	GPtrArray *v = g_hash_table_lookup(e, attr);
+
+	return (v && v->len) ? g_ptr_array_index(v, 0) : NULL;
+}
+
+/* nonempty - s if non-empty, else NULL */
+static const char *nonempty(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/* set_value - replace attr in e with one value */
+static void set_value(GHashTable *e, const char *attr, const char *value)
+{
+	g_hash_table_remove(e, attr);
+	ldif_entry_add(e, attr, value);
+}
+
+/* to_record - the record for one mapped entry; add control attributes */
+static void add_record(struct src *s, const char *key, GHashTable *mapped, const char *smtp,
+		       const char *notes, const char *display, const char *form)
+{
+	GHashTable *r = ldif_entry_new();
+	GHashTableIter it;
+	gpointer k, v;
+	struct rec *rec = g_new0(struct rec, 1);
+	const char *const *keys = maptbl_keys(s->t, s->d);
+	GPtrArray *levels = g_ptr_array_new();
+	GString *combo = g_string_new("");
+	char   *buf = NULL;
+	size_t  len = 0;
+	FILE   *mem;
+
+	g_hash_table_iter_init(&it, mapped);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		GPtrArray *vals = v;
+		const char *name = k;
+
+		if (name[0] == '$' || g_str_has_prefix(name, "lme-"))
+			continue;
+		if (strcmp(name, "ta") == 0)
+			name = R_TA;
+		else if (strcmp(name, "dn") == 0)
+			name = R_DN;
+		for (guint i = 0; i < vals->len; i++)
+			ldif_entry_add(r, name, g_ptr_array_index(vals, i));
+	}
+	ldif_entry_add(r, R_RECORD, "entry");
+	ldif_entry_add(r, R_SMTP, smtp);
+	ldif_entry_add(r, R_NOTES, notes);
+	ldif_entry_add(r, R_DISPLAY, display ? display : "");
+	ldif_entry_add(r, R_FORM, form);
+	if (s->d == MAPTBL_TO_NOTES) {
+		char   *at = strrchr(notes, '@');
+
+		set_value(r, "internetaddress", smtp);
+		if (!nonempty(first(r, "fullname"))) {
+			char   *name = at ? g_strndup(notes, at - notes) : g_strdup(notes);
+
+			set_value(r, "fullname", name);
+			g_free(name);
+		}
+		if (!nonempty(first(r, "maildomain")) && at)
+			set_value(r, "maildomain", at + 1);
+		if (strcmp(form, "Group") == 0) {
+			/* A Group document is named by ListName; members are not synchronized. */
+			set_value(r, "listname", first(r, "fullname"));
+			g_hash_table_remove(r, "fullname");
+			g_hash_table_remove(r, "firstname");
+			g_hash_table_remove(r, "lastname");
+			set_value(r, "grouptype", "1");
+		}
+	} else {
+		if (!nonempty(first(r, "mail")))
+			set_value(r, "mail", smtp);
+		if (!nonempty(first(r, R_TA))) {
+			char   *ta = g_strconcat("NOTES:", notes, NULL);
+
+			set_value(r, R_TA, ta);
+			g_free(ta);
+		}
+		rec->ta = g_utf8_casefold(first(r, R_TA), -1);
+	}
+	for (int i = 0; keys && keys[i]; i++) {
+		const char *k = strcmp(keys[i], "ta") == 0 ? R_TA : strcmp(keys[i], "dn") == 0 ? R_DN : keys[i];
+		const char *val = first(r, k);
+		char   *f = g_utf8_casefold(val ? val : "", -1);
+
+		if (i)
+			g_string_append_c(combo, '\x1f');
+		g_string_append(combo, f);
+		g_free(f);
+		g_ptr_array_add(levels, g_strdup(combo->str));
+	}
+	g_ptr_array_add(levels, NULL);
+	rec->levels = (char **) g_ptr_array_free(levels, FALSE);
+	g_string_free(combo, TRUE);
+	if (rec->levels[0]) {
+		char   *joined = g_strjoinv(LEVEL_SEP, rec->levels);
+
+		ldif_entry_add(r, R_LEVELS, joined);
+		g_free(joined);
+	}
+	mem = open_memstream(&buf, &len);
+	ldif_write(mem, key, r);
+	fclose(mem);
+	rec->key = g_strdup(key);
+	rec->ldif = buf;
+	g_ptr_array_add(s->recs, rec);
+	g_hash_table_add(s->seen, g_strdup(key));
+	g_hash_table_unref(r);
+}
+
+/* flush_present - write the batch of present keys, if any */
+static void flush_present(struct src *s)
+{
+	if (s->batch == NULL)
+		return;
+	if (!ldif_write(s->out, "", s->batch))
+		s->write_failed = 1;
+	g_hash_table_unref(s->batch);
+	s->batch = NULL;
+	s->batched = 0;
+}
+
+/* write_present - say that key still exists (in batches of PRESENT_BATCH) */
+static void write_present(struct src *s, const char *key)
+{
+	if (s->batch == NULL) {
+		s->batch = ldif_entry_new();
+		ldif_entry_add(s->batch, R_RECORD, "present");
+	}
+	ldif_entry_add(s->batch, R_KEY, key);
+	s->present++;
+	if (++s->batched >= PRESENT_BATCH)
+		flush_present(s);
+}
+
+/* map_entry - map src; NULL (and counted) when the tables fail on it */
+static GHashTable *map_entry(struct src *s, const char *key, GHashTable *e)
+{
+	GString *why = g_string_new("");
+	GHashTable *m = maptbl_map(s->t, s->d, e, why);
+
+	if (m == NULL) {
+		msg_warn("%s: %s: mapping failed: %s", dxasync_dir_name(s->d), key, why->str);
+		s->errors++;
+	}
+	g_string_free(why, TRUE);
+	return m;
+}
+
+/* hwm_later - a is a later mark than b */
+static int hwm_later(const struct conf *conf, enum maptbl_dir d, const char *a, const char *b)
+{
+	if (b == NULL)
+		return 1;
+	if (d == MAPTBL_TO_LDAP || is_ad(conf))
+		return g_ascii_strtoull(a, NULL, 10) > g_ascii_strtoull(b, NULL, 10);
+	return strcmp(a, b) > 0;
+}
+
+/* progress - tell the caller every 1000 entries */
+static void progress(struct src *s)
+{
+	if (s->o->progress && s->read % 1000 == 0)
+		s->o->progress(dxasync_dir_name(s->d), s->read);
+}
+
+/* under - dn is the container or below it (both normalized) */
+static int under(const char *dn, const char *container)
+{
+	size_t  n = strlen(dn), c = strlen(container);
+
+	return n >= c && strcmp(dn + n - c, container) == 0 && (n == c || dn[n - c - 1] == ',');
+}
+
+/* ldap_user - one LDAP entry of the export (to-notes) */
+static int ldap_user(const char *dn, GHashTable *e, void *ctx)
+{
+	struct src *s = ctx;
+	const struct conf *conf = s->conf;
+	const char *key = first(e, KEY_ATTR(conf));
+	const char *hwm = first(e, HWM_ATTR(conf));
+	const char *stamp = first(e, STAMP_ATTR(conf));
+	GPtrArray *proxies = g_hash_table_lookup(e, "proxyaddresses");
+	GPtrArray *classes = g_hash_table_lookup(e, "objectclass");
+	const char *smtp = nonempty(first(e, "mail"));
+	const char *display = nonempty(first(e, "displayname"));
+	char   *norm = s->import_rdn && strcasestr(dn, s->import_rdn) ? ldapdir_dn_norm(dn) : NULL;
+	char   *notes = NULL;
+	const char *form = "Person";
+	GHashTable *m;
+
+	s->read++;
+	progress(s);
+	if (hwm && hwm_later(conf, s->d, hwm, s->hwm)) {
+		g_free(s->hwm);
+		s->hwm = g_strdup(hwm);
+	}
+	if (key == NULL || (stamp && strcmp(stamp, conf->connector_guid) == 0)
+	    || (norm && s->import_norm && under(norm, s->import_norm))) {
+		s->skipped++;
+		g_free(norm);
+		return 1;
+	}
+	g_free(norm);
+	for (guint i = 0; classes && i < classes->len; i++)
+		if (g_ascii_strcasecmp(g_ptr_array_index(classes, i), "group") == 0
+		    || g_ascii_strcasecmp(g_ptr_array_index(classes, i), "groupOfNames") == 0
+		    || g_ascii_strcasecmp(g_ptr_array_index(classes, i), "groupOfUniqueNames") == 0)
+			form = "Group";
+	for (guint i = 0; proxies && i < proxies->len; i++) {
+		const char *p = g_ptr_array_index(proxies, i);
+
+		if (smtp == NULL && strncmp(p, "SMTP:", 5) == 0 && p[5])
+			smtp = p + 5;
+		if (notes == NULL && strncmp(p, "NOTES:", 6) == 0 && p[6])
+			notes = g_strdup(p + 6);
+	}
+	if (display == NULL)
+		display = nonempty(first(e, "cn"));
+	if (smtp == NULL || display == NULL) {
+		s->skipped++;
+		g_free(notes);
+		return 1;
+	}
+	if (strlen(smtp) > NAME_MAX_BYTES || strlen(display) > NAME_MAX_BYTES
+	    || (notes && strlen(notes) > NAME_MAX_BYTES)) {
+		msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
+			 dxasync_dir_name(s->d), key, NAME_MAX_BYTES);
+		s->errors++;
+		write_present(s, key);
+		g_hash_table_add(s->seen, g_strdup(key));
+		g_free(notes);
+		return !s->write_failed;
+	}
+	if (notes == NULL) {
+		GString *n = g_string_new("");
+		const char *tpl = conf->notes_address_template;
+		char   *dflt = NULL;
+
+		if (tpl == NULL)
+			tpl = dflt = g_strdup_printf("%%d/%s@%s", conf->foreign_domain, conf->foreign_domain);
+		for (const char *p = tpl; *p; p++) {
+			if (p[0] == '%' && p[1] == 'd') {
+				g_string_append(n, display);
+				p++;
+			} else if (p[0] == '%' && p[1] == '%') {
+				g_string_append_c(n, '%');
+				p++;
+			} else {
+				g_string_append_c(n, *p);
+			}
+		}
+		g_free(dflt);
+		notes = g_string_free(n, FALSE);
+		{
+			char   *proxy = g_strconcat("NOTES:", notes, NULL);
+
+			ldif_entry_add(e, "proxyaddresses", proxy);
+			g_free(proxy);
+		}
+	}
+	maptbl_entry_add(e, "$$DN", dn);
+	if (!maptbl_filter(s->t, s->d, e)) {
+		s->skipped++;
+		g_free(notes);
+		return 1;
+	}
+	if ((m = map_entry(s, key, e)) == NULL) {
+		write_present(s, key);
+		g_hash_table_add(s->seen, g_strdup(key));
+	} else {
+		add_record(s, key, m, smtp, notes, display, form);
+		g_hash_table_unref(m);
+	}
+	g_free(notes);
+	return !s->write_failed;
+}
+
+/* ldap_present - one key of the presence listing (update runs) */
+static int ldap_present(const char *dn, GHashTable *e, void *ctx)
+{
+	struct src *s = ctx;
+	const char *key = first(e, KEY_ATTR(s->conf));
+	const char *stamp = first(e, STAMP_ATTR(s->conf));
+
+	if (key && !(stamp && strcmp(stamp, s->conf->connector_guid) == 0)
+	    && !g_hash_table_contains(s->seen, key))
+		write_present(s, key);
+	return !s->write_failed;
+}
+
+/* notes_doc - one document of the Domino directory (to-ldap) */
+static int notes_doc(const char *unid, const char *form, time_t modified, GHashTable *e, void *ctx)
+{
+	struct src *s = ctx;
+	const struct conf *conf = s->conf;
+	const char *stamp = first(e, "$notesdxastamp");
+	int     group = g_ascii_strcasecmp(form, "Group") == 0;
+	const char *name = first(e, group ? "listname" : "fullname");
+	const char *smtp = nonempty(first(e, "internetaddress"));
+	const char *domain = nonempty(first(e, "maildomain"));
+	const char *shortname = nonempty(first(e, "shortname"));
+	char   *mark = NULL, *smtp_buf = NULL, *notes, *display;
+	GHashTable *m;
+
+	s->read++;
+	progress(s);
+	if (!group && g_ascii_strcasecmp(form, "Person") != 0 && g_ascii_strcasecmp(form, "Database") != 0) {
+		s->skipped++;
+		return 1;
+	}
+	if ((stamp && strcmp(stamp, conf->connector_guid) == 0) || !nonempty(name)) {
+		s->skipped++;
+		return 1;
+	}
+	if (modified >= 0) {
+		mark = g_strdup_printf("%lld", (long long) modified);
+		if (hwm_later(conf, s->d, mark, s->hwm)) {
+			g_free(s->hwm);
+			s->hwm = g_strdup(mark);
+		}
+	}
+	if (smtp == NULL && shortname && conf->notes_address_space && conf->notes_address_space[0])
+		smtp = smtp_buf = g_strdup_printf("%s@%s", shortname, conf->notes_address_space[0]);
+	if (smtp == NULL) {
+		s->skipped++;
+		g_free(mark);
+		return 1;
+	}
+	if (strlen(smtp) > NAME_MAX_BYTES || strlen(name) > NAME_MAX_BYTES
+	    || (domain && strlen(domain) > NAME_MAX_BYTES)) {
+		msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
+			 dxasync_dir_name(s->d), unid, NAME_MAX_BYTES);
+		s->errors++;
+		write_present(s, unid);
+		g_hash_table_add(s->seen, g_strdup(unid));
+		g_free(mark);
+		g_free(smtp_buf);
+		return !s->write_failed;
+	}
+	notes = g_strdup_printf("%s@%s", name, domain ? domain : conf->notes_domain);
+	display = g_strndup(name, strcspn(name, "/"));
+	if (!maptbl_filter(s->t, s->d, e)) {
+		s->skipped++;
+	} else if (s->old_hwm && mark && hwm_later(conf, s->d, s->old_hwm, mark)) {
+		/* Not modified since the last extract (a document of the same
+		 * second is read again: the comparison makes that harmless). */
+		write_present(s, unid);
+		g_hash_table_add(s->seen, g_strdup(unid));
+	} else if ((m = map_entry(s, unid, e)) == NULL) {
+		write_present(s, unid);
+		g_hash_table_add(s->seen, g_strdup(unid));
+	} else {
+		add_record(s, unid, m, smtp, notes, display, form);
+		g_hash_table_unref(m);
+	}
+	g_free(mark);
+	g_free(smtp_buf);
+	g_free(notes);
+	g_free(display);
+	return !s->write_failed;
+}
+
+/* check_unique - the chained key rule and unique target addresses */
+static void check_unique(struct src *s)
+{
+	guint   nlev = 0;
+	GHashTable **count;
+	GHashTable *tas = g_hash_table_new(g_str_hash, g_str_equal);
+
+	if (s->recs->len)
+		nlev = g_strv_length(((struct rec *) g_ptr_array_index(s->recs, 0))->levels);
+	count = g_new0(GHashTable *, nlev + 1);
+	for (guint l = 0; l < nlev; l++)
+		count[l] = g_hash_table_new(g_str_hash, g_str_equal);
+	/* In an update the entries not read this time count too: their key
+	 * combinations are in the state. */
+	if (s->st && nlev) {
+		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
+		GHashTableIter it;
+		gpointer k, v;
+		char  **lv = g_new(char *, nlev + 1);
+
+		for (guint i = 0; i < s->recs->len; i++)
+			g_hash_table_add(batch, ((struct rec *) g_ptr_array_index(s->recs, i))->key);
+		g_hash_table_iter_init(&it, s->st->own[s->d]);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			struct owned *o = v;
+			char   *p = o->levels;
+			guint   n = 0;
+
+			if (g_hash_table_contains(batch, k) || *p == 0)
+				continue;
+			/* This copy of the state is the reading half's own and is
+			 * never saved: split the combinations in place. */
+			lv[n++] = p;
+			while ((p = strchr(p, LEVEL_SEP[0])) != NULL) {
+				*p++ = 0;
+				if (n == nlev) {
+					n++;
+					break;
+				}
+				lv[n++] = p;
+			}
+			if (n != nlev)
+				continue;
+			for (guint l = 0; l < nlev; l++) {
+				gpointer c = g_hash_table_lookup(count[l], lv[l]);
+
+				g_hash_table_insert(count[l], lv[l], GINT_TO_POINTER(GPOINTER_TO_INT(c) + 1));
+			}
+		}
+		g_free(lv);
+		g_hash_table_unref(batch);
+	}
+	for (guint i = 0; i < s->recs->len; i++) {
+		struct rec *r = g_ptr_array_index(s->recs, i);
+
+		for (guint l = 0; l < nlev; l++) {
+			gpointer n = g_hash_table_lookup(count[l], r->levels[l]);
+
+			g_hash_table_insert(count[l], r->levels[l], GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+		}
+		if (r->ta) {
+			gpointer n = g_hash_table_lookup(tas, r->ta);
+
+			g_hash_table_insert(tas, r->ta, GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+		}
+	}
+	for (guint i = 0; i < s->recs->len; i++) {
+		struct rec *r = g_ptr_array_index(s->recs, i);
+		int     unique = nlev == 0;
+
+		for (guint l = 0; l < nlev && !unique; l++)
+			if (GPOINTER_TO_INT(g_hash_table_lookup(count[l], r->levels[l])) == 1)
+				unique = 1;
+		if (!unique) {
+			msg_warn("%s: %s: rejected: its key attributes are not unique", dxasync_dir_name(s->d), r->key);
+			r->rejected = 1;
+		} else if (r->ta && GPOINTER_TO_INT(g_hash_table_lookup(tas, r->ta)) > 1) {
+			msg_warn("%s: %s: rejected: target address is not unique", dxasync_dir_name(s->d), r->key);
+			r->rejected = 1;
+		}
+		if (r->rejected) {
+			s->errors++;
+			s->rejected = 1;
+		}
+	}
+	for (guint l = 0; l < nlev; l++)
+		g_hash_table_unref(count[l]);
+	g_free(count);
+	g_hash_table_unref(tas);
+}
+
+/* user_filter - the export filter, with the update condition */
+static char *user_filter(const struct conf *conf, const char *since)
+{
+	const char *users = is_ad(conf) ? "(&(objectClass=user)(!(objectClass=computer)))" : "(objectClass=inetOrgPerson)";
+	const char *groups = is_ad(conf) ? "(objectClass=group)" : "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))";
+	GString *f = g_string_new("(&");
+
+	if (conf->export_groups)
+		g_string_append_printf(f, "(|%s%s)", users, groups);
+	else
+		g_string_append(f, users);
+	if (conf->export_filter && *conf->export_filter)
+		g_string_append_printf(f, "%s%s%s", conf->export_filter[0] == '(' ? "" : "(",
+				       conf->export_filter, conf->export_filter[0] == '(' ? "" : ")");
+	if (since) {
+		if (is_ad(conf)) {
+			g_string_append_printf(f, "(uSNChanged>=%llu)", (unsigned long long) g_ascii_strtoull(since, NULL, 10) + 1);
+		} else {
+			char   *esc = ldapdir_escape_filter(since);
+
+			g_string_append_printf(f, "(entryCSN>=%s)", esc);
+			g_free(esc);
+		}
+	}
+	g_string_append_c(f, ')');
+	return g_string_free(f, FALSE);
+}
+
+/* with_tables_id - "SERVER tables=SHA1" of the mapping tables: a change of
+ * the tables changes the source identity, so the next update reads every
+ * entry and a newly mapped attribute reaches entries that did not change */
+static char *with_tables_id(const struct conf *conf, const char *server)
+{
+	static const char *const names[] = {"amap.ldap.tbl", "amap.notes.tbl", "mapmex.tbl", "mapnotes.tbl", NULL};
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+	char   *id;
+
+	for (int i = 0; names[i]; i++) {
+		char   *path = g_build_filename(conf->maps, names[i], NULL);
+		char   *text = NULL;
+		gsize   len = 0;
+
+		if (g_file_get_contents(path, &text, &len, NULL))
+			g_checksum_update(ck, (const guchar *) text, len);
+		g_checksum_update(ck, (const guchar *) "", 1);
+		g_free(text);
+		g_free(path);
+	}
+	id = g_strdup_printf("%s tables=%.12s", server, g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	return id;
+}
+
+/* source_ldap - read the LDAP export (to-notes) */
+static int source_ldap(struct src *s, struct state *st, char **server, GString *why)
+{
+	const struct conf *conf = s->conf;
+	struct ldapdir *l = ldapdir_open(conf, why);
+	const char *const *mattrs = maptbl_source_attrs(s->t, s->d);
+	GPtrArray *attrs = g_ptr_array_new_with_free_func(g_free);
+	const char *fixed[] = {"objectclass", "mail", "proxyaddresses", "displayname", "cn",
+		KEY_ATTR(conf), HWM_ATTR(conf), STAMP_ATTR(conf), NULL};
+	const char *key_attrs[] = {KEY_ATTR(conf), STAMP_ATTR(conf), NULL};
+	char   *filter;
+	int     ok = 1;
+
+	if (l == NULL)
+		return 0;
+	{
+		char   *id = ldapdir_server_id(l);
+
+		*server = with_tables_id(conf, id);
+		g_free(id);
+	}
+	if (!s->o->full && st->hwm[s->d] && st->server[s->d] && strcmp(st->server[s->d], *server) == 0)
+		s->old_hwm = g_strdup(st->hwm[s->d]);
+	else if (!s->o->full && st->hwm[s->d])
+		msg_info("%s: the server or the tables changed (%s, was %s): reading everything",
+			 dxasync_dir_name(s->d), *server, st->server[s->d] ? st->server[s->d] : "none");
+	for (int i = 0; fixed[i]; i++)
+		g_ptr_array_add(attrs, g_strdup(fixed[i]));
+	for (int i = 0; mattrs && mattrs[i]; i++)
+		g_ptr_array_add(attrs, g_strdup(mattrs[i]));
+	g_ptr_array_add(attrs, NULL);
+	if (conf->import_container) {
+		char   *attr = NULL;
+
+		s->import_norm = ldapdir_dn_norm(conf->import_container);
+		if (!ldapdir_rdn(conf->import_container, &attr, &s->import_rdn))
+			s->import_rdn = g_strdup("");
+		g_free(attr);
+	}
+	filter = user_filter(conf, s->old_hwm);
+	for (int i = 0; ok && conf->export_base[i]; i++)
+		ok = ldapdir_search(l, conf->export_base[i], filter, (const char *const *) attrs->pdata,
+				    ldap_user, s, why);
+	g_free(filter);
+	if (ok && s->old_hwm) {
+		filter = user_filter(conf, NULL);
+		for (int i = 0; ok && conf->export_base[i]; i++)
+			ok = ldapdir_search(l, conf->export_base[i], filter, key_attrs, ldap_present, s, why);
+		g_free(filter);
+	}
+	if (s->hwm == NULL && s->old_hwm)
+		s->hwm = g_strdup(s->old_hwm);
+	g_ptr_array_unref(attrs);
+	ldapdir_close(l);
+	return ok;
+}
+
+int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum maptbl_dir d,
+		       const struct dxasync_opts *o, FILE *out, GString *why)
+{
+	struct src s = {0};
+	struct state *st;
+	char   *server = NULL;
+	int     ok;
+
+	s.conf = conf;
+	s.t = t;
+	s.d = d;
+	s.o = o;
+	s.out = out;
+	s.recs = g_ptr_array_new_with_free_func(rec_free);
+	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* An update reads the owned entries too, for the key uniqueness. */
+	st = state_load(conf, o->full, why);
+	s.st = o->full ? NULL : st;
+	if (st == NULL) {
+		ok = 0;
+	} else if (d == MAPTBL_TO_NOTES) {
+		ok = source_ldap(&s, st, &server, why);
+	} else {
+		server = with_tables_id(conf, conf->notes_directory);
+		if (!o->full && st->hwm[d] && st->server[d] && strcmp(st->server[d], server) == 0)
+			s.old_hwm = g_strdup(st->hwm[d]);
+		ok = notesdir_read(conf->notes_directory, notes_doc, &s, why);
+		if (s.hwm == NULL && s.old_hwm)
+			s.hwm = g_strdup(s.old_hwm);
+	}
+	if (ok) {
+		check_unique(&s);
+		for (guint i = 0; i < s.recs->len && !s.write_failed; i++) {
+			struct rec *r = g_ptr_array_index(s.recs, i);
+
+			if (r->rejected)
+				write_present(&s, r->key);
+			else if (fputs(r->ldif, out) == EOF)
+				s.write_failed = 1;
+		}
+	}
+	flush_present(&s);
+	if (ok && s.write_failed) {
+		g_string_printf(why, "writing to the applying half: %s", g_strerror(errno));
+		ok = 0;
+	}
+	{
+		GHashTable *end = ldif_entry_new();
+
+		ldif_entry_add(end, R_RECORD, "end");
+		ldif_entry_add(end, R_COMPLETE, ok ? "yes" : "no");
+		ldif_entry_add(end, R_SERVER, server ? server : "");
+		/* Rejected entries are read again by the next update. */
+		ldif_entry_add(end, R_HWM, s.rejected ? (s.old_hwm ? s.old_hwm : "") : (s.hwm ? s.hwm : ""));
+		ldif_write(out, "", end);
+		g_hash_table_unref(end);
+	}
+	if (o->verbose)
+		msg_info("%s: read %ld, skipped %ld, mapped %u, present %ld, errors %ld",
+			 dxasync_dir_name(d), s.read, s.skipped, s.recs->len, s.present, s.errors);
+	if (st)
+		state_free(st);
+	g_ptr_array_unref(s.recs);
+	g_hash_table_unref(s.seen);
+	g_free(s.hwm);
+	g_free(s.old_hwm);
+	g_free(s.import_norm);
+	g_free(s.import_rdn);
+	g_free(server);
+	return ok;
+}
+
+ /*
+  * The applying half.
+  */
+enum op_kind {
+	OP_SAME, OP_ADD, OP_CHANGE, OP_DELETE,
+};
+
+struct op {
+	enum op_kind kind;
+	char   *key;
+	char   *target;			/* UNID or DN */
+	char   *old_target;		/* DN to delete first (renamed), or NULL */
+	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
+	struct owned *next;		/* the state after success (in the state's arena) */
+	char   *form;
+};
+
+/* op_free - release an op */
+static void op_free(gpointer p)
+{
+	struct op *op = p;
+
+	g_free(op->key);
+	g_free(op->target);
+	g_free(op->old_target);
+	if (op->attrs)
+		g_hash_table_unref(op->attrs);
+	g_free(op->form);
+	g_free(op);
+}
+
+/* record_hash - SHA-1 of the record's attributes and values, byte exact */
+static char *record_hash(GHashTable *e)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+	GPtrArray *keys = sorted_keys(e);
+	char   *h;
+
+	for (guint i = 0; i < keys->len; i++) {
+		const char *k = g_ptr_array_index(keys, i);
+		GPtrArray *v = g_hash_table_lookup(e, k);
+
+		for (guint j = 0; j < v->len; j++) {
+			g_checksum_update(ck, (const guchar *) k, strlen(k) + 1);
+			g_checksum_update(ck, g_ptr_array_index(v, j), strlen(g_ptr_array_index(v, j)) + 1);
+		}
+	}
+	g_ptr_array_free(keys, TRUE);
+	h = g_strdup(g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	return h;
+}
+
+/* unid_of - the UNID of the Person document for a source key */
+static char *unid_of(const struct conf *conf, const char *key)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+	char   *u;
+
+	g_checksum_update(ck, (const guchar *) conf->connector_guid, strlen(conf->connector_guid) + 1);
+	g_checksum_update(ck, (const guchar *) key, strlen(key));
+	u = g_ascii_strup(g_checksum_get_string(ck), -1);
+	g_checksum_free(ck);
+	return u;
+}
+
+/* target_items - the record without its control attributes */
+static GHashTable *target_items(GHashTable *e)
+{
+	GHashTable *t = ldif_entry_new();
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, e);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		GPtrArray *vals = v;
+
+		if (g_str_has_prefix(k, "lme-"))
+			continue;
+		for (guint i = 0; i < vals->len; i++)
+			ldif_entry_add(t, k, g_ptr_array_index(vals, i));
+	}
+	return t;
+}
+
+/* values_equal - the same values (as multisets), byte exact */
+static int values_equal(GPtrArray *a, GPtrArray *b)
+{
+	GPtrArray *x, *y;
+	int     eq = 1;
+
+	if (a->len != b->len)
+		return 0;
+	x = g_ptr_array_sized_new(a->len);
+	y = g_ptr_array_sized_new(b->len);
+	for (guint i = 0; i < a->len; i++) {
+		g_ptr_array_add(x, g_ptr_array_index(a, i));
+		g_ptr_array_add(y, g_ptr_array_index(b, i));
+	}
+	g_ptr_array_sort(x, str_cmp);
+	g_ptr_array_sort(y, str_cmp);
+	for (guint i = 0; i < x->len && eq; i++)
+		eq = strcmp(g_ptr_array_index(x, i), g_ptr_array_index(y, i)) == 0;
+	g_ptr_array_free(x, TRUE);
+	g_ptr_array_free(y, TRUE);
+	return eq;
+}
+
+/* drop_empty - remove "" values; an attribute left with none stays, empty */
+static void drop_empty(GHashTable *e)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, e);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		GPtrArray *vals = v;
+
+		for (guint i = vals->len; i-- > 0;)
+			if (*(char *) g_ptr_array_index(vals, i) == 0)
+				g_ptr_array_remove_index(vals, i);
+	}
+}
+
+struct contact {
+	char   *dn;
+	GHashTable *e;
+};
+
+/* contact_free - release an owned LDAP contact */
+static void contact_free(gpointer p)
+{
+	struct contact *c = p;
+
+	g_free(c->dn);
+	g_hash_table_unref(c->e);
+	g_free(c);
+}
+
+/* load_contact - one stamped contact of the import container */
+static int load_contact(const char *dn, GHashTable *e, void *ctx)
+{
+	GHashTable *contacts = ctx;
+	char   *norm = ldapdir_dn_norm(dn);
+	struct contact *c;
+
+	if (norm == NULL)
+		return 1;
+	c = g_new0(struct contact, 1);
+	c->dn = g_strdup(dn);
+	c->e = g_hash_table_ref(e);
+	g_hash_table_replace(contacts, norm, c);
+	return 1;
+}
+
+/* contact_dn - the DN of the contact for a record */
+static char *contact_dn(const struct conf *conf, const char *key, GHashTable *e)
+{
+	const char *rel = nonempty(first(e, R_DN));
+	char   *rdn, *dn;
+
+	if (rel && strchr(rel, '=')) {
+		rdn = g_strdup(rel);
+	} else {
+		char   *esc = ldapdir_escape_rdn(rel ? rel : key);
+
+		rdn = g_strconcat("cn=", esc, NULL);
+		g_free(esc);
+	}
+	dn = g_strconcat(rdn, ",", conf->import_container, NULL);
+	g_free(rdn);
+	return dn;
+}
+
+/* desired_contact - the attributes the contact should have */
+static GHashTable *desired_contact(const struct conf *conf, GHashTable *e, const char *dn)
+{
+	GHashTable *want = target_items(e);
+	const char *ta = first(e, R_TA);
+	char   *rdn_attr = NULL, *rdn_value = NULL;
+
+	drop_empty(want);
+	if (ta)
+		set_value(want, TA_ATTR(conf), ta);
+	set_value(want, STAMP_ATTR(conf), conf->connector_guid);
+	if (ldapdir_rdn(dn, &rdn_attr, &rdn_value)) {
+		GPtrArray *v = g_hash_table_lookup(want, rdn_attr);
+		int     have = 0;
+
+		for (guint i = 0; v && i < v->len; i++)
+			have |= strcmp(g_ptr_array_index(v, i), rdn_value) == 0;
+		if (!have && (v == NULL || is_ad(conf)))
+			set_value(want, rdn_attr, rdn_value);
+		else if (!have)
+			g_ptr_array_add(v, g_strdup(rdn_value));
+		g_free(rdn_attr);
+		g_free(rdn_value);
+	}
+	if (!is_ad(conf)) {
+		GPtrArray *sn = g_hash_table_lookup(want, "sn");
+
+		if (sn == NULL || sn->len == 0) {
+			const char *v = nonempty(first(want, "cn"));
+
+			if (v == NULL)
+				v = nonempty(first(e, R_DISPLAY));
+			set_value(want, "sn", v ? v : "-");
+		}
+	}
+	return want;
+}
+
+struct plan {
+	const struct conf *conf;
+	enum maptbl_dir d;
+	const struct dxasync_opts *o;
+	FILE   *report;
+	struct state *st;
+	GPtrArray *ops;			/* struct op */
+	GHashTable *seen;		/* source keys */
+	GHashTable *contacts;		/* to-ldap: normalized DN -> struct contact */
+	struct notesdir_import *im;	/* to-notes, unless dry run */
+	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
+	int     ended, complete;
+	char   *server, *hwm;
+	long    n[4];			/* per op_kind */
+};
+
+static const char *const kind_name[] = {"unchanged", "add", "change", "delete"};
+
+/* plan_notes - plan one entry record for the Domino directory */
+static void plan_notes(struct plan *p, const char *key, GHashTable *e)
+{
+	struct op *op = g_new0(struct op, 1);
+	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
+	char   *hash = record_hash(e);
+	const char *form = first(e, R_FORM);
+
+	op->key = g_strdup(key);
+	op->kind = old == NULL ? OP_ADD : strcmp(old->hash, hash) ? OP_CHANGE : OP_SAME;
+	op->target = old && *old->target ? g_strdup(old->target) : unid_of(p->conf, key);
+	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
+			     first(e, R_LEVELS));
+	if ((op->kind != OP_SAME || p->o->full) && p->im) {
+		GHashTable *items = target_items(e);
+
+		notesdir_import_person(p->im, form && *form ? form : "Person", op->target, items,
+				       p->spelling, p->conf->connector_guid);
+		g_hash_table_unref(items);
+	}
+	if (p->o->dry_run && op->kind != OP_SAME)
+		fprintf(p->report, "%s: %s %s %s <%s>\n", dxasync_dir_name(p->d), kind_name[op->kind],
+			op->target, op->next->notes, op->next->smtp);
+	g_free(hash);
+	g_ptr_array_add(p->ops, op);
+}
+
+/* plan_ldap - plan one entry record for the LDAP import container */
+static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
+{
+	struct op *op = g_new0(struct op, 1);
+	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
+	char   *dn = contact_dn(p->conf, key, e);
+	char   *norm = ldapdir_dn_norm(dn);
+	GHashTable *want = desired_contact(p->conf, e, dn);
+	struct contact *cur = norm ? g_hash_table_lookup(p->contacts, norm) : NULL;
+	char   *hash = record_hash(e);
+
+	op->key = g_strdup(key);
+	op->target = dn;
+	op->next = owned_new(p->st, hash, dn, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
+			     first(e, R_LEVELS));
+	if (old && *old->target && norm) {
+		char   *on = ldapdir_dn_norm(old->target);
+
+		if (on && strcmp(on, norm) != 0 && g_hash_table_contains(p->contacts, on))
+			op->old_target = g_strdup(old->target);
+		g_free(on);
+	}
+	if (cur == NULL) {
+		op->kind = OP_ADD;
+		if (is_ad(p->conf)) {
+			ldif_entry_add(want, "objectclass", "top");
+			ldif_entry_add(want, "objectclass", "contact");
+		} else {
+			static const char *const oc[] = {"top", "person", "organizationalPerson",
+			"inetOrgPerson", "lmeContact", NULL};
+
+			for (int i = 0; oc[i]; i++)
+				ldif_entry_add(want, "objectclass", oc[i]);
+		}
+		op->attrs = g_hash_table_ref(want);
+	} else {
+		GHashTable *changed = ldif_entry_new();
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, want);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			GPtrArray *w = v, *c = g_hash_table_lookup(cur->e, k);
+
+			if (w->len == 0 && c && c->len)
+				g_hash_table_insert(changed, g_strdup(k), g_ptr_array_new_with_free_func(g_free));
+			else if (w->len && (c == NULL || !values_equal(w, c)))
+				for (guint i = 0; i < w->len; i++)
+					ldif_entry_add(changed, k, g_ptr_array_index(w, i));
+		}
+		op->kind = g_hash_table_size(changed) ? OP_CHANGE : OP_SAME;
+		op->attrs = changed;
+	}
+	if (p->o->dry_run && op->kind != OP_SAME) {
+		GPtrArray *names = sorted_keys(op->attrs);
+		GString *list = g_string_new("");
+
+		for (guint i = 0; op->kind == OP_CHANGE && i < names->len; i++)
+			g_string_append_printf(list, "%s%s", i ? ", " : " (", (char *) g_ptr_array_index(names, i));
+		if (list->len)
+			g_string_append_c(list, ')');
+		fprintf(p->report, "%s: %s %s <%s>%s\n", dxasync_dir_name(p->d), kind_name[op->kind],
+			dn, op->next->smtp, list->str);
+		g_string_free(list, TRUE);
+		g_ptr_array_free(names, TRUE);
+	}
+	g_hash_table_unref(want);
+	g_free(norm);
+	g_free(hash);
+	g_ptr_array_add(p->ops, op);
+}
+
+/* plan_deletions - owned keys the complete source no longer has */
+static void plan_deletions(struct plan *p)
+{
+	GPtrArray *keys = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k0;
+
+	g_hash_table_iter_init(&it, p->st->own[p->d]);
+	while (g_hash_table_iter_next(&it, &k0, NULL))
+		if (!g_hash_table_contains(p->seen, k0))
+			g_ptr_array_add(keys, k0);
+	g_ptr_array_sort(keys, str_cmp);
+	for (guint i = 0; i < keys->len; i++) {
+		const char *k = g_ptr_array_index(keys, i);
+		struct owned *o = g_hash_table_lookup(p->st->own[p->d], k);
+		struct op *op;
+
+		op = g_new0(struct op, 1);
+		op->kind = OP_DELETE;
+		op->key = g_strdup(k);
+		if (p->d == MAPTBL_TO_LDAP) {
+			char   *norm = ldapdir_dn_norm(o->target);
+
+			/* Only a contact that still carries our stamp is deleted. */
+			if (norm && g_hash_table_contains(p->contacts, norm))
+				op->target = g_strdup(o->target);
+			g_free(norm);
+		} else {
+			op->target = g_strdup(o->target);
+		}
+		if (p->o->dry_run)
+			fprintf(p->report, "%s: delete %s %s <%s>%s\n", dxasync_dir_name(p->d),
+				o->target, o->notes, o->smtp, op->target ? "" : " (already gone)");
+		g_ptr_array_add(p->ops, op);
+	}
+	g_ptr_array_free(keys, TRUE);
+}
+
+/* read_records - the whole output of the reading half */
+static int read_records(struct plan *p, FILE *in, GString *why)
+{
+	struct ldif_reader r;
+	char   *dn;
+	GHashTable *e;
+	long    count = 0;
+	int     rc;
+
+	ldif_reader_init(&r, in);
+	while ((rc = ldif_read(&r, &dn, &e, why)) > 0) {
+		const char *type = first(e, R_RECORD);
+
+		if (p->ended || type == NULL || ++count > RECORDS_MAX) {
+			g_string_printf(why, "record %ld: unexpected record", count);
+			rc = -1;
+		} else if (strcmp(type, "end") == 0) {
+			p->ended = 1;
+			p->complete = g_strcmp0(first(e, R_COMPLETE), "yes") == 0;
+			p->server = g_strdup(first(e, R_SERVER));
+			p->hwm = g_strdup(first(e, R_HWM));
+		} else if (strcmp(type, "present") == 0) {
+			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
+
+			for (guint i = 0; keys && i < keys->len; i++)
+				g_hash_table_add(p->seen, g_strdup(g_ptr_array_index(keys, i)));
+			if (*dn)
+				g_hash_table_add(p->seen, g_strdup(dn));
+		} else if (strcmp(type, "entry") == 0 && *dn && !g_hash_table_contains(p->seen, dn)) {
+			g_hash_table_add(p->seen, g_strdup(dn));
+			if (p->d == MAPTBL_TO_NOTES)
+				plan_notes(p, dn, e);
+			else
+				plan_ldap(p, dn, e);
+			if (p->o->progress && count % 1000 == 0)
+				p->o->progress(dxasync_dir_name(p->d), count);
+		} else {
+			g_string_printf(why, "record %ld: bad or repeated record", count);
+			rc = -1;
+		}
+		g_free(dn);
+		g_hash_table_unref(e);
+		if (rc < 0)
+			break;
+	}
+	ldif_reader_free(&r);
+	if (rc < 0) {
+		g_string_prepend(why, "records from the reading half: ");
+		return 0;
+	}
+	if (!p->ended) {
+		g_string_printf(why, "the reading half stopped before its end record");
+		return 0;
+	}
+	return 1;
+}
+
+/* apply_ops - carry out the plan; the number of failures */
+static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
+{
+	GHashTable *own = p->st->own[p->d];
+	GString *why = g_string_new("");
+	long    failed = 0;
+
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+		int     ok = 1;
+
+		g_string_truncate(why, 0);
+		if (p->d == MAPTBL_TO_LDAP) {
+			if (op->kind == OP_ADD && op->old_target && !ldapdir_delete(l, op->old_target, why))
+				ok = 0;
+			else if (op->kind == OP_ADD)
+				ok = ldapdir_add(l, op->target, op->attrs, why);
+			else if (op->kind == OP_CHANGE)
+				ok = ldapdir_modify(l, op->target, op->attrs, why);
+			else if (op->kind == OP_DELETE && op->target)
+				ok = ldapdir_delete(l, op->target, why);
+		}
+		if (!ok) {
+			msg_warn("%s: %s %s: %s", dxasync_dir_name(p->d), kind_name[op->kind], op->key, why->str);
+			if (failed++ == 0)
+				g_string_assign(first_why, why->str);
+			continue;
+		}
+		if (op->kind == OP_DELETE) {
+			g_hash_table_remove(own, op->key);
+		} else {
+			g_hash_table_replace(own, state_key(p->st, op->key), op->next);
+			op->next = NULL;
+		}
+		p->n[op->kind]++;
+	}
+	g_string_free(why, TRUE);
+	return failed;
+}
+
+int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct dxasync_opts *o,
+		      FILE *in, FILE *report, GString *why)
+{
+	struct plan p = {0};
+	struct ldapdir *l = NULL;
+	long    owned, deletes = 0, failed = 0;
+	int     rc = EX_OK;
+
+	p.conf = conf;
+	p.d = d;
+	p.o = o;
+	p.report = report;
+	p.ops = g_ptr_array_new_with_free_func(op_free);
+	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
+	if ((p.st = state_load(conf, 0, why)) == NULL) {
+		rc = EX_DATAERR;
+		goto out;
+	}
+	if (d == MAPTBL_TO_LDAP) {
+		char   *guid = ldapdir_escape_filter(conf->connector_guid);
+		char   *filter = g_strdup_printf("(%s=%s)", STAMP_ATTR(conf), guid);
+		const char *attrs[] = {"*", NULL};
+		int     ok;
+
+		g_free(guid);
+		ok = (l = ldapdir_open(conf, why)) != NULL
+			&& ldapdir_search(l, conf->import_container, filter, attrs, load_contact, p.contacts, why);
+		g_free(filter);
+		if (!ok) {
+			rc = EX_UNAVAILABLE;
+			goto out;
+		}
+	} else {
+		struct maptbl *t = maptbl_load(conf->maps, conf, why);
+		const char *const *names;
+
+		if (t == NULL) {
+			rc = EX_CONFIG;
+			goto out;
+		}
+		p.spelling = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		names = maptbl_target_attrs(t, d);
+		for (int i = 0; names && names[i]; i++)
+			g_hash_table_replace(p.spelling, g_ascii_strdown(names[i], -1), g_strdup(names[i]));
+		maptbl_free(t);
+		if (!o->dry_run && (p.im = notesdir_import_begin(conf->notes_import, why)) == NULL) {
+			rc = EX_CANTCREAT;
+			goto out;
+		}
+	}
+	if (!read_records(&p, in, why)) {
+		g_string_append(why, "; nothing changed");
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	if (!p.complete) {
+		g_string_printf(why, "the source did not answer completely; nothing changed");
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	plan_deletions(&p);
+	owned = g_hash_table_size(p.st->own[d]);
+	for (guint i = 0; i < p.ops->len; i++)
+		if (((struct op *) g_ptr_array_index(p.ops, i))->kind == OP_DELETE)
+			deletes++;
+	if (deletes > 0 && deletes * 100 > (long) conf->max_delete_percent * owned && !o->force) {
+		g_string_printf(why, "refusing to delete %ld of %ld owned entries (more than max_delete_percent = %d%%); "
+				"nothing changed; run with -force to delete them", deletes, owned, conf->max_delete_percent);
+		rc = DXASYNC_EX_GUARD;
+		goto out;
+	}
+	if (o->dry_run) {
+		long    n[4] = {0};
+
+		for (guint i = 0; i < p.ops->len; i++)
+			n[((struct op *) g_ptr_array_index(p.ops, i))->kind]++;
+		fprintf(report, "%s: would add %ld, change %ld, delete %ld; %ld unchanged (nothing changed: -n)\n",
+			dxasync_dir_name(d), n[OP_ADD], n[OP_CHANGE], n[OP_DELETE], n[OP_SAME]);
+		goto out;
+	}
+	if (d == MAPTBL_TO_NOTES) {
+		char   *path = NULL;
+
+		for (guint i = 0; i < p.ops->len; i++) {
+			struct op *op = g_ptr_array_index(p.ops, i);
+
+			if (op->kind == OP_DELETE)
+				notesdir_import_delete(p.im, op->target, conf->connector_guid);
+		}
+		if (notesdir_import_count(p.im) == 0) {
+			notesdir_import_abort(p.im);
+		} else if (!notesdir_import_commit(p.im, &path, why)) {
+			p.im = NULL;
+			rc = EX_CANTCREAT;
+			goto out;
+		} else {
+			msg_info("%s: wrote %s", dxasync_dir_name(d), path);
+			g_free(path);
+		}
+		p.im = NULL;
+	}
+	GString *first_why = g_string_new("");
+
+	failed = apply_ops(&p, l, first_why);
+	if (failed == 0 && p.hwm && *p.hwm) {
+		g_free(p.st->server[d]);
+		g_free(p.st->hwm[d]);
+		p.st->server[d] = g_strdup(p.server);
+		p.st->hwm[d] = g_strdup(p.hwm);
+	}
+	if (!state_save(conf, p.st, why)) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	msg_info("%s: added %ld, changed %ld, deleted %ld, unchanged %ld, failed %ld",
+		 dxasync_dir_name(d), p.n[OP_ADD], p.n[OP_CHANGE], p.n[OP_DELETE], p.n[OP_SAME], failed);
+	if (failed) {
+		g_string_printf(why, "%ld changes failed (the first: %s); they are retried on the next run",
+				failed, first_why->str);
+		rc = EX_TEMPFAIL;
+	}
+	g_string_free(first_why, TRUE);
+out:
+	if (p.im)
+		notesdir_import_abort(p.im);
+	if (l)
+		ldapdir_close(l);
+	if (p.st)
+		state_free(p.st);
+	g_ptr_array_unref(p.ops);
+	g_hash_table_unref(p.seen);
+	g_hash_table_unref(p.contacts);
+	if (p.spelling)
+		g_hash_table_unref(p.spelling);
+	g_free(p.server);
+	g_free(p.hwm);
+	return rc;
+}
+
+ /*
+  * The two halves in tandem.
+  */
+int     dxasync_tandem(const struct conf *conf, const char *conf_file, const struct maptbl *t,
+		       enum maptbl_dir d, const struct dxasync_opts *o, GString *why)
+{
+	int     fds[2], status, ok;
+	pid_t   pid;
+	FILE   *out;
+	GPtrArray *args = g_ptr_array_new();
+	struct sigaction sa = {0}, old;
+
+	g_ptr_array_add(args, "dxa");
+	g_ptr_array_add(args, "-apply");
+	g_ptr_array_add(args, (char *) dxasync_dir_name(d));
+	g_ptr_array_add(args, "-c");
+	g_ptr_array_add(args, (char *) conf_file);
+	g_ptr_array_add(args, o->full ? "-full" : "-update");
+	if (o->dry_run)
+		g_ptr_array_add(args, "-n");
+	if (o->force)
+		g_ptr_array_add(args, "-force");
+	if (o->verbose)
+		g_ptr_array_add(args, "-v");
+	g_ptr_array_add(args, NULL);
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		g_string_printf(why, "pipe: %s", g_strerror(errno));
+		g_ptr_array_free(args, TRUE);
+		return EX_OSERR;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		g_string_printf(why, "fork: %s", g_strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		g_ptr_array_free(args, TRUE);
+		return EX_OSERR;
+	}
+	if (pid == 0) {
+		if (dup2(fds[0], 0) < 0)
+			_exit(EX_OSERR);
+		execv("/proc/self/exe", (char **) args->pdata);
+		if (o->self && strchr(o->self, '/'))
+			execv(o->self, (char **) args->pdata);
+		_exit(EX_OSERR);
+	}
+	g_ptr_array_free(args, TRUE);
+	close(fds[0]);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old);
+	if ((out = fdopen(fds[1], "w")) == NULL) {
+		close(fds[1]);
+		ok = 0;
+		g_string_printf(why, "fdopen: %s", g_strerror(errno));
+	} else {
+		setvbuf(out, NULL, _IOFBF, 1 << 16);
+		ok = dxasync_source(conf, t, d, o, out, why);
+		if (fclose(out) != 0 && ok) {
+			ok = 0;
+			g_string_printf(why, "writing to the applying half: %s", g_strerror(errno));
+		}
+	}
+	sigaction(SIGPIPE, &old, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			g_string_printf(why, "waitpid: %s", g_strerror(errno));
+			return EX_OSERR;
+		}
+	if (WIFSIGNALED(status)) {
+		g_string_printf(why, "%s: the applying half died of signal %d", dxasync_dir_name(d), WTERMSIG(status));
+		return EX_SOFTWARE;
+	}
+	if (!ok) {
+		/* The reading half's own error explains it; the applying half
+		 * saw an incomplete source and changed nothing. */
+		return WEXITSTATUS(status) != EX_OK ? WEXITSTATUS(status) : EX_UNAVAILABLE;
+	}
+	if (WEXITSTATUS(status) != EX_OK) {
+		g_string_assign(why, "the applying half failed (see its message above)");
+		return WEXITSTATUS(status);
+	}
+	return EX_OK;
+}
+
+ /*
+  * The address map.
+  */
+
+/* clean - a field for maps/addresses: no tabs, no line breaks */
+static void clean_append(GString *out, const char *s)
+{
+	for (; s && *s; s++)
+		g_string_append_c(out, (unsigned char) *s < 0x20 ? ' ' : *s);
+}
+
+int     dxasync_write_addresses(const struct conf *conf, GString *why)
+{
+	struct state *st = state_load(conf, 0, why);
+	char   *path;
+	char   *text = NULL;
+	GString *out;
+	int     ok, inside = 0;
+
+	if (st == NULL)
+		return 0;
+	path = g_build_filename(conf->maps, "addresses", NULL);
+	out = g_string_new("");
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		char  **lines = g_strsplit(text, "\n", -1);
+
+		for (int i = 0; lines[i]; i++) {
+			if (strcmp(lines[i], ADDR_BEGIN) == 0)
+				inside = 1;
+			else if (strcmp(lines[i], ADDR_END) == 0)
+				inside = 0;
+			else if (!inside && (lines[i][0] || lines[i + 1]))
+				g_string_append_printf(out, "%s\n", lines[i]);
+		}
+		g_strfreev(lines);
+		g_free(text);
+	}
+	g_string_append(out, ADDR_BEGIN "\n");
+	for (int d = 0; d < 2; d++) {
+		GPtrArray *keys = sorted_keys(st->own[d]);
+
+		for (guint i = 0; i < keys->len; i++) {
+			struct owned *o = g_hash_table_lookup(st->own[d], g_ptr_array_index(keys, i));
+
+			if (!*o->smtp || !*o->notes)
+				continue;
+			clean_append(out, o->smtp);
+			g_string_append_c(out, '\t');
+			clean_append(out, o->notes);
+			if (*o->display) {
+				g_string_append_c(out, '\t');
+				clean_append(out, o->display);
+			}
+			g_string_append_c(out, '\n');
+		}
+		g_ptr_array_free(keys, TRUE);
+	}
+	g_string_append(out, ADDR_END "\n");
+	ok = spool_write_file(path, out->str, out->len, 0644, why);
+	g_string_free(out, TRUE);
+	g_free(path);
+	state_free(st);
+	return ok;
+}

@@ -1,0 +1,272 @@
+/*++
+ * NAME
+ *	ldif 3
+ * SUMMARY
+ *	LDIF records (RFC 2849 subset)
+ * DESCRIPTION
+ *	See ldif.h.
+ *--*/
+#include <string.h>
+
+#include "ldif.h"
+
+GHashTable *ldif_entry_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void ldif_entry_add(GHashTable *e, const char *attr, const char *value)
+{
+	char   *key = g_ascii_strdown(attr, -1);
+	GPtrArray *v = g_hash_table_lookup(e, key);
+
+	if (v == NULL) {
+		v = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_insert(e, key, v);
+	} else {
+		g_free(key);
+	}
+	g_ptr_array_add(v, g_strdup(value));
+}
+
+const char *ldif_entry_first(GHashTable *e, const char *attr)
+{
+	GPtrArray *v = g_hash_table_lookup(e, attr);
+
+	return (v && v->len) ? g_ptr_array_index(v, 0) : NULL;
+}
+
+/* safe_value - RFC 2849 SAFE-STRING, and no trailing blank */
+static int safe_value(const char *s)
+{
+	size_t  n = strlen(s);
+
+	if (n == 0)
+		return 1;
+	if (s[0] == ' ' || s[0] == ':' || s[0] == '<' || s[n - 1] == ' ')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* write_line - "name: value" or "name:: base64" */
+static void write_line(FILE *fp, const char *name, const char *value)
+{
+	fputs(name, fp);
+	if (safe_value(value)) {
+		fputs(": ", fp);
+		fputs(value, fp);
+	} else {
+		char   *b64 = g_base64_encode((const guchar *) value, strlen(value));
+
+		fputs(":: ", fp);
+		fputs(b64, fp);
+		g_free(b64);
+	}
+	putc('\n', fp);
+}
+
+/* str_cmp - for sorting attribute names */
+static gint str_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+int ldif_write(FILE *fp, const char *dn, GHashTable *e)
+{
+	GPtrArray *names = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+
+	write_line(fp, "dn", dn);
+	if (e) {
+		g_hash_table_iter_init(&it, e);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			g_ptr_array_add(names, k);
+		g_ptr_array_sort(names, str_cmp);
+		for (guint i = 0; i < names->len; i++) {
+			GPtrArray *v = g_hash_table_lookup(e, g_ptr_array_index(names, i));
+
+			for (guint j = 0; j < v->len; j++)
+				write_line(fp, g_ptr_array_index(names, i), g_ptr_array_index(v, j));
+		}
+	}
+	g_ptr_array_free(names, TRUE);
+	fputc('\n', fp);
+	return !ferror(fp);
+}
+
+void ldif_reader_init(struct ldif_reader *r, FILE *fp)
+{
+	r->fp = fp;
+	r->line = 0;
+	r->pending = NULL;
+}
+
+void ldif_reader_free(struct ldif_reader *r)
+{
+	if (r->pending)
+		g_string_free(r->pending, TRUE);
+	r->pending = NULL;
+}
+
+/* get_line - one physical line without its newline; 0 at EOF, -1 too long */
+static int get_line(struct ldif_reader *r, GString *buf)
+{
+	char    chunk[4096];
+	size_t  n;
+
+	g_string_truncate(buf, 0);
+	if (r->pending) {
+		g_string_assign(buf, r->pending->str);
+		g_string_free(r->pending, TRUE);
+		r->pending = NULL;
+		return 1;
+	}
+	for (;;) {
+		if (fgets(chunk, sizeof(chunk), r->fp) == NULL)
+			return buf->len ? 1 : 0;
+		n = strlen(chunk);
+		if (buf->len + n > LDIF_LINE_MAX + 2)
+			return -1;
+		if (n && chunk[n - 1] == '\n') {
+			g_string_append_len(buf, chunk, n - 1);
+			break;
+		}
+		g_string_append_len(buf, chunk, n);
+	}
+	r->line++;
+	if (buf->len && buf->str[buf->len - 1] == '\r')
+		g_string_truncate(buf, buf->len - 1);
+	return 1;
+}
+
+/* get_logical - a line with its continuations joined */
+static int get_logical(struct ldif_reader *r, GString *out, GString *why)
+{
+	GString *next = g_string_new("");
+	int     rc;
+
+	if ((rc = get_line(r, out)) <= 0)
+		goto done;
+	while ((rc = get_line(r, next)) > 0) {
+		if (next->len == 0 || next->str[0] != ' ') {
+			r->pending = g_string_new(next->str);
+			break;
+		}
+		if (out->len + next->len > LDIF_LINE_MAX) {
+			rc = -1;
+			goto done;
+		}
+		g_string_append(out, next->str + 1);
+	}
+	if (rc < 0)
+		goto done;
+	rc = 1;
+done:
+	if (rc < 0)
+		g_string_printf(why, "line %ld: line longer than %d bytes", r->line, LDIF_LINE_MAX);
+	g_string_free(next, TRUE);
+	return rc;
+}
+
+int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
+{
+	GString *line = g_string_new("");
+	GHashTable *entry = NULL;
+	char   *the_dn = NULL;
+	size_t  bytes = 0;
+	long    values = 0;
+	int     rc;
+
+	for (;;) {
+		if ((rc = get_logical(r, line, why)) < 0)
+			goto bad;
+		if (rc == 0) {
+			if (the_dn)
+				break;
+			g_string_free(line, TRUE);
+			return 0;
+		}
+		if (line->len == 0) {
+			if (the_dn)
+				break;
+			continue;
+		}
+		if (line->str[0] == '#')
+			continue;
+
+		char   *colon = strchr(line->str, ':');
+		char   *name, *value;
+		const char *v;
+
+		if (colon == NULL || colon == line->str) {
+			g_string_printf(why, "line %ld: expected ATTRIBUTE: VALUE", r->line);
+			goto bad;
+		}
+		name = g_ascii_strdown(line->str, colon - line->str);
+		v = colon + 1;
+		if (*v == ':') {
+			gsize   len;
+			guchar *raw;
+
+			for (v++; *v == ' '; v++);
+			raw = g_base64_decode(v, &len);
+			value = g_strndup((const char *) raw, len);
+			if (strlen(value) != len || !g_utf8_validate(value, -1, NULL)) {
+				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
+				g_free(raw);
+				g_free(value);
+				g_free(name);
+				goto bad;
+			}
+			g_free(raw);
+		} else if (*v == '<') {
+			g_string_printf(why, "line %ld: %s: URL values are not accepted", r->line, name);
+			g_free(name);
+			goto bad;
+		} else {
+			for (; *v == ' '; v++);
+			value = g_strdup(v);
+			if (!g_utf8_validate(value, -1, NULL)) {
+				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
+				g_free(value);
+				g_free(name);
+				goto bad;
+			}
+		}
+		bytes += strlen(name) + strlen(value);
+		if (bytes > LDIF_RECORD_MAX || ++values > LDIF_VALUES_MAX) {
+			g_string_printf(why, "line %ld: record larger than the limit", r->line);
+			g_free(value);
+			g_free(name);
+			goto bad;
+		}
+		if (the_dn == NULL) {
+			if (strcmp(name, "dn") != 0) {
+				g_string_printf(why, "line %ld: record does not start with dn:", r->line);
+				g_free(value);
+				g_free(name);
+				goto bad;
+			}
+			the_dn = value;
+			entry = ldif_entry_new();
+		} else {
+			ldif_entry_add(entry, name, value);
+			g_free(value);
+		}
+		g_free(name);
+	}
+	g_string_free(line, TRUE);
+	*dn = the_dn;
+	*e = entry;
+	return 1;
+bad:
+	g_string_free(line, TRUE);
+	g_free(the_dn);
+	if (entry)
+		g_hash_table_unref(entry);
+	return -1;
+}

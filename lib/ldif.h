@@ -1,0 +1,62 @@
+/*++
+ * NAME
+ *	ldif 3
+ * SUMMARY
+ *	LDIF records (RFC 2849 subset) between the two halves of dxa
+ * DESCRIPTION
+ *	A record is a "dn:" line followed by "attr: value" lines and ends
+ *	at a blank line.  ldif_write() writes a value as is when RFC 2849
+ *	calls it safe (printable US-ASCII, not starting with a blank, ':'
+ *	or '<', not ending with a blank) and as "attr:: base64" otherwise,
+ *	so UTF-8, CR, LF and NUL travel intact.  Attributes are written in
+ *	sorted order, one line each, never folded.
+ *
+ *	ldif_read() reads one record: folded lines (a continuation starts
+ *	with one blank) are joined, "#" comment lines are skipped, and
+ *	"attr:< URL" is refused.  Every size is bounded: LDIF_LINE_MAX per
+ *	unfolded line, LDIF_RECORD_MAX bytes and LDIF_VALUES_MAX values per
+ *	record.  Decoded values must be valid UTF-8.
+ *
+ *	An entry is a GHashTable of lower-case attribute name -> GPtrArray
+ *	of char * (the shape of maptbl_entry_new()).
+ * DIAGNOSTICS
+ *	ldif_read() returns -1 and explains in why, with the line number.
+ *--*/
+#ifndef LME_LDIF_H
+#define LME_LDIF_H
+
+#include <stdio.h>
+
+#include <glib.h>
+
+#define LDIF_LINE_MAX	(64 * 1024)
+#define LDIF_RECORD_MAX	(1024 * 1024)
+#define LDIF_VALUES_MAX	10000
+
+struct ldif_reader {
+	FILE   *fp;
+	long    line;			/* lines read so far */
+	GString *pending;		/* a line read ahead, or NULL */
+};
+
+/* ldif_entry_new - an empty entry */
+GHashTable *ldif_entry_new(void);
+
+/* ldif_entry_add - append a value to attr (name lower-cased) */
+void    ldif_entry_add(GHashTable *e, const char *attr, const char *value);
+
+/* ldif_entry_first - the first value of attr, or NULL */
+const char *ldif_entry_first(GHashTable *e, const char *attr);
+
+/* ldif_write - one record; 0 on a write error */
+int     ldif_write(FILE *fp, const char *dn, GHashTable *e);
+
+/* ldif_reader_init - read records from fp */
+void    ldif_reader_init(struct ldif_reader *r, FILE *fp);
+void    ldif_reader_free(struct ldif_reader *r);
+
+/* ldif_read - the next record: 1 and dn/entry set (g_free/unref),
+ * 0 at end of input, -1 and why on bad input */
+int     ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why);
+
+#endif

@@ -1,0 +1,92 @@
+/* ldif_test - the LDIF records between the two halves of dxa: round trip
+ * of every kind of value, folding, comments, and refusal of bad input. */
+#include <stdlib.h>
+
+#include "ldif.h"
+#include "unit.h"
+
+/* read_all - parse text; the number of records, -1 on error */
+static int read_all(const char *text, GString *why, char **dn1, char **v1)
+{
+	FILE   *fp = fmemopen((void *) text, strlen(text), "r");
+	struct ldif_reader r;
+	char   *dn;
+	GHashTable *e;
+	int     n = 0, rc;
+
+	ldif_reader_init(&r, fp);
+	while ((rc = ldif_read(&r, &dn, &e, why)) > 0) {
+		if (n++ == 0 && dn1) {
+			*dn1 = g_strdup(dn);
+			if (v1)
+				*v1 = g_strdup(ldif_entry_first(e, "a"));
+		}
+		g_free(dn);
+		g_hash_table_unref(e);
+	}
+	ldif_reader_free(&r);
+	fclose(fp);
+	return rc < 0 ? -1 : n;
+}
+
+int main(void)
+{
+	static const char *const values[] = {
+		"plain", "", " leading blank", "trailing blank ", ":colon", "<angle",
+		"J\xc3\xbcrgen M\xc3\xbcller", "line\nbreak", "cr\rlf", "tab\there", "#hash",
+		"Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m/Research/Acme@Acme",
+	};
+	GString *why = g_string_new("");
+	char   *buf = NULL, *dn = NULL, *v = NULL;
+	size_t  len = 0;
+	FILE   *mem;
+	int     n;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(values); i++) {
+		GHashTable *e = ldif_entry_new();
+
+		ldif_entry_add(e, "A", values[i]);
+		ldif_entry_add(e, "b", "second");
+		mem = open_memstream(&buf, &len);
+		CHECK(ldif_write(mem, values[i], e), "write %zu", i);
+		fclose(mem);
+		dn = v = NULL;
+		n = read_all(buf, why, &dn, &v);
+		CHECK(n == 1, "value %zu: %d records (%s)", i, n, why->str);
+		CHECK_STR(dn, values[i], "dn round trip");
+		CHECK_STR(v, values[i], "value round trip");
+		g_free(dn);
+		g_free(v);
+		free(buf);
+		g_hash_table_unref(e);
+	}
+
+	/* folding, comments, two records */
+	n = read_all("# comment\ndn: x\na: abc\n def\n\ndn: y\na: 1\n", why, &dn, &v);
+	CHECK(n == 2, "folded: %d records (%s)", n, why->str);
+	CHECK_STR(v, "abcdef", "folded value");
+	g_free(dn);
+	g_free(v);
+
+	/* refusals */
+	g_string_truncate(why, 0);
+	CHECK(read_all("a: no dn\n", why, NULL, NULL) < 0, "record without dn refused");
+	CHECK(read_all("dn: x\na:< file:///etc/passwd\n", why, NULL, NULL) < 0, "URL value refused");
+	CHECK(read_all("dn: x\na:: /w==\n", why, NULL, NULL) < 0, "non-UTF-8 value refused");
+	CHECK(read_all("dn: x\nnocolon\n", why, NULL, NULL) < 0, "line without colon refused");
+	{
+		GString *big = g_string_new("dn: x\na: ");
+
+		for (int i = 0; i < LDIF_LINE_MAX + 10; i++)
+			g_string_append_c(big, 'x');
+		g_string_append_c(big, '\n');
+		CHECK(read_all(big->str, why, NULL, NULL) < 0, "over-long line refused");
+		g_string_assign(big, "dn: x\n");
+		for (int i = 0; i < LDIF_VALUES_MAX + 10; i++)
+			g_string_append(big, "a: 1\n");
+		CHECK(read_all(big->str, why, NULL, NULL) < 0, "too many values refused");
+		g_string_free(big, TRUE);
+	}
+	g_string_free(why, TRUE);
+	return unit_done("ldif_test");
+}
