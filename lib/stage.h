@@ -72,6 +72,8 @@ struct stage {
 	int     (*option)(struct stage_ctx *ctx, int opt, const char *arg);
 	/* called instead of the loop when it returns >= 0 (e.g. -enqueue) */
 	int     (*pre_loop)(struct stage_ctx *ctx, int argc, char **argv);
+	/* after the loop ends (SIGTERM or -1), before the queues close */
+	void    (*fini)(struct stage_ctx *ctx);
 };
 
 /* stage_main - run the stage; returns the exit status */
