@@ -95,3 +95,150 @@ enqueue() {
 	assert_output --partial "rcpt smtp=john.smith@notes.example.com"
 	refute_output --partial "rcpt smtp=bob@local.test.example"
 }
+
+@test "milter: ESMTP DSN parameters, RET and ENVID are kept in the envelope" {
+	with_postfix
+	run python3 - "$PF_PORT" <<'PY'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+s.sendmail("jane@partner.example", ["john.smith@notes.example.com"],
+           "Subject: dsn\r\n\r\nbody\r\n", mail_options=["RET=HDRS", "ENVID=abc+2Bdef"],
+           rcpt_options=["NOTIFY=FAILURE,DELAY", "ORCPT=rfc822;john.smith@notes.example.com"])
+s.quit()
+PY
+	assert_success
+	wait_for 1 queue_count readyout
+	run cat "$T"/spool/readyout/new/*
+	assert_output --partial "ret HDRS"
+	assert_output --partial "envid abc+2Bdef"
+	assert_output --partial "notify=FAILURE,DELAY	orcpt=rfc822;john.smith@notes.example.com"
+}
+
+@test "milter: a message that cannot be stored is refused with 451 4.3.0 (never accepted)" {
+	with_postfix
+	rm -rf "$T/spool/mts-out/tmp"
+	touch "$T/spool/mts-out/tmp"
+	run send jane@partner.example john.smith@notes.example.com
+	assert_failure
+	assert_output --partial "<** 451 4.3.0"
+	postfix_wait_idle
+	run postfix_log
+	refute_output --partial "status=sent"
+}
+
+@test "milter: a message over max_message_size is refused with 552 5.3.4" {
+	lme_conf_set mexnts max_message_size 2k
+	with_postfix
+	run swaks --server "127.0.0.1:$PF_PORT" --from jane@partner.example \
+		--to john.smith@notes.example.com --body "$(head -c 3000 /dev/zero | tr '\0' x)"
+	assert_failure
+	assert_output --partial "<** 552 5.3.4"
+	assert_equal "$(queue_count mts-out)" 0
+	assert_equal "$(queue_count readyout)" 0
+}
+
+@test "-enqueue: exit 0 when stored in mts-out, with the envelope" {
+	run enqueue -f jane@partner.example -- john.smith@notes.example.com
+	assert_success
+	assert_equal "$(queue_count mts-out)" 1
+	run cat "$T"/spool/mts-out/new/*
+	assert_output --partial "sender jane@partner.example"
+	assert_output --partial "rcpt smtp=john.smith@notes.example.com"
+	assert_output --partial "hops 0"
+	assert_output --partial "Subject: hi"
+}
+
+@test "-enqueue: exit 67 (EX_NOUSER) for a recipient that does not translate; nothing stored" {
+	run enqueue -f jane@partner.example -- john.smith@notes.example.com nobody@notes.example.com
+	assert_failure 67
+	assert_output --partial "nobody@notes.example.com"
+	assert_equal "$(queue_count mts-out)" 0
+}
+
+@test "-enqueue: exit 75 (EX_TEMPFAIL) when the spool cannot be written" {
+	touch "$T/notadir"
+	lme_conf_set lme spool "$T/notadir/spool"
+	run enqueue -f jane@partner.example -- john.smith@notes.example.com
+	assert_failure 75
+}
+
+@test "-enqueue: exit 64 (EX_USAGE) without -f or recipients" {
+	run enqueue -- john.smith@notes.example.com
+	assert_failure 64
+	run enqueue -f jane@partner.example --
+	assert_failure 64
+}
+
+@test "worker: sender one-off form, map and IMCEANOTES decapsulation, same queue id" {
+	printf 'jane.doe@example.com\tJane Doe/Sales/Acme@Acme\n' >> "$T/maps/addresses"
+	run enqueue -f jane@partner.example -- john.smith@notes.example.com \
+		IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com
+	assert_success
+	run enqueue -f jane.doe@example.com -- john.smith@notes.example.com
+	assert_success
+	id=$(ls "$T/spool/mts-out/new" | sort | head -1)
+	run "$BIN/mexout" -1 -f
+	assert_success
+	assert_output --partial "status=sent (readyout)"
+	assert_equal "$(queue_count mts-out)" 0
+	assert_equal "$(queue_count readyout)" 2
+	run cat "$T/spool/readyout/new/$id"
+	assert_output --partial "sender_notes jane@partner.example@Exchange"
+	assert_output --partial "notes=John Smith/Sales/Acme@Acme"
+	assert_output --partial "rcpt smtp=IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com	notes=Jim Bob/Acme@Acme"
+	run grep -l "sender_notes Jane Doe/Sales/Acme@Acme" "$T"/spool/readyout/new/*
+	assert_success
+}
+
+@test "worker: a recipient that no longer translates is dropped and gets a DSN" {
+	run enqueue -f jane@partner.example -- john.smith@notes.example.com \
+		IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com
+	assert_success
+	: > "$T/maps/addresses"		# the map line is gone
+	run "$BIN/mexout" -1 -f
+	assert_success
+	assert_output --regexp "sender non-delivery notification: [^ ]+"
+	assert_output --partial "to=<john.smith@notes.example.com>, status=bounced"
+	run cat "$T"/spool/readyout/new/*
+	refute_output --partial "john.smith@notes.example.com"
+	assert_output --partial "notes=Jim Bob/Acme@Acme"
+	assert_equal "$(queue_count mts-in)" 1
+	run python3 "$FIXTURES/mexout/dsncheck.py" "$T"/spool/mts-in/new/*
+	assert_success
+	assert_output --partial "sender=<>"
+	assert_output --partial "rcpt=jane@partner.example"
+	assert_output --partial "report=yes"
+	assert_output --partial "type=multipart/report report-type=delivery-status"
+	assert_output --partial "Final-Recipient=rfc822; john.smith@notes.example.com"
+	assert_output --partial "Status=5.1.1"
+	assert_output --partial "Action=failed"
+	assert_output --partial "part3=text/rfc822-headers"
+}
+
+@test "worker: no DSN to the null sender" {
+	run enqueue -f '' -- john.smith@notes.example.com
+	assert_success
+	: > "$T/maps/addresses"
+	run "$BIN/mexout" -1 -f
+	assert_success
+	assert_output --partial "status=bounced"
+	assert_equal "$(queue_count mts-in)" 0
+	assert_equal "$(queue_count readyout)" 0
+	assert_equal "$(queue_count mts-out)" 0
+}
+
+@test "worker: 26 Received headers is a mail loop (badmail), 25 passes" {
+	for n in 25 26; do
+		{ for i in $(seq 1 $n); do printf 'Received: from h%d by h%d; Sat, 1 Nov 2025 10:00:00 +0000\n' $i $i; done
+		  printf 'Subject: loop %d\n\nbody\n' $n; } > "$T/m$n"
+		"$BIN/mexout" -enqueue -f jane@partner.example -- john.smith@notes.example.com < "$T/m$n"
+	done
+	run "$BIN/mexout" -1 -f
+	assert_output --partial "mail loop"
+	assert_equal "$(queue_count readyout)" 1
+	assert_equal "$(queue_count badmail)" 1
+	run grep -l "Subject: loop 25" "$T"/spool/readyout/new/*
+	assert_success
+	run cat "$T"/spool/badmail/new/*.reason
+	assert_output --partial "mail loop"
+}
