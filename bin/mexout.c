@@ -93,11 +93,12 @@ static void reload(struct stage_ctx *ctx)
 	g_string_free(why, TRUE);
 }
 
-/* fini - stop the milter, then forget the state */
+/* fini - stop the milter; forget the state unless its threads may
+ * still look at it (the process exits next) */
 static void fini(struct stage_ctx *ctx)
 {
-	mexout_milter_stop();
-	mexout_free(ctx->data);
+	if (!mexout_milter_stop())
+		mexout_free(ctx->data);
 	ctx->data = NULL;
 }
 

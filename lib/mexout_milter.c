@@ -62,6 +62,9 @@ static struct mexout *mm_mx;
 static pthread_t mm_thread;
 static int mm_started;
 static volatile int mm_stopping;
+static gint mm_busy;			/* end-of-message callbacks running */
+
+#define MM_STOP_WAIT	3000		/* ms to let them finish at stop */
 
 /* mm_rcpt_free - forget a recipient */
 static void mm_rcpt_free(gpointer p)
@@ -355,8 +358,15 @@ static sfsistat mm_eom(SMFICTX *ctx)
 	sfsistat res = SMFIS_CONTINUE;
 	guint   i;
 
+	g_atomic_int_inc(&mm_busy);
+
 	if (!c->in_msg || c->notes->len == 0)
 		goto out;
+	if (mm_stopping) {
+		smfi_setreply(ctx, "451", "4.3.2", "Lotus Notes gateway shutting down, try again later");
+		res = SMFIS_TEMPFAIL;
+		goto out;
+	}
 	if (mm_too_big(ctx, c)) {
 		res = SMFIS_REJECT;
 		goto out;
@@ -393,6 +403,7 @@ out:
 	mm_reset(c);
 	g_free(qid);
 	g_string_free(why, TRUE);
+	g_atomic_int_dec_and_test(&mm_busy);
 	return res;
 }
 
@@ -484,12 +495,29 @@ int mexout_milter_start(struct mexout *mx, const char *spec, GString *why)
 	return 1;
 }
 
-void mexout_milter_stop(void)
+int mexout_milter_stop(void)
 {
+	int     ms;
+
 	if (!mm_started)
-		return;
+		return 0;
 	mm_stopping = 1;
-	smfi_stop();
-	pthread_join(mm_thread, NULL);
+
+	/*
+	 * smfi_stop() waits for a mutex that libmilter's listener holds for
+	 * the whole of its poll timeout (5 seconds): too slow for a clean
+	 * SIGTERM.  The process exits next, which closes the socket anyway:
+	 * let the messages being stored finish (bounded), then go.  New
+	 * messages get a tempfail meanwhile; a connection cut short is a
+	 * tempfail for the MTA (milter_default_action), and a half-written
+	 * file is removed by spool_recover() at the next start.
+	 */
+	for (ms = 0; g_atomic_int_get(&mm_busy) > 0 && ms < MM_STOP_WAIT; ms += 10)
+		g_usleep(10000);
+	if (g_atomic_int_get(&mm_busy) > 0)
+		msg_warn("stopping with %d message%s being stored", g_atomic_int_get(&mm_busy),
+			 g_atomic_int_get(&mm_busy) == 1 ? "" : "s");
+	pthread_detach(mm_thread);
 	mm_started = 0;
+	return 1;
 }

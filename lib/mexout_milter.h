@@ -25,7 +25,8 @@
  *	    (smfi_delrcpt), and the copy is discarded when no other
  *	    recipient is left.  A failed store is a 451 4.3.0 tempfail.
  *
- *	mexout_milter_stop() stops the listener and waits for the thread.
+ *	mexout_milter_stop() stops taking messages; those being stored get up
+ *	to 3 seconds to finish, later ones a 451 4.3.2 tempfail.
  * DIAGNOSTICS
  *	mexout_milter_start() returns 0 and why when the socket cannot be
  *	opened.  When smfi_main() returns by itself, the error is logged and
@@ -41,7 +42,9 @@
 /* mexout_milter_start - serve the milter on spec in a thread */
 int     mexout_milter_start(struct mexout *mx, const char *spec, GString *why);
 
-/* mexout_milter_stop - stop serving, wait for the thread */
-void    mexout_milter_stop(void);
+/* mexout_milter_stop - stop serving: new messages get 451 4.3.2, the ones
+ * being stored get up to 3 seconds to finish; 1 when it was running (its
+ * threads may still use the struct mexout: keep it until exit) */
+int     mexout_milter_stop(void);
 
 #endif

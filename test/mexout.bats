@@ -75,6 +75,11 @@ enqueue() {
 	assert_output --partial "<** 550 5.1.1 Recipient address rejected: User unknown in Lotus Notes"
 	assert_equal "$(queue_count mts-out)" 0
 	assert_equal "$(queue_count readyout)" 0
+	# maps/addresses is re-read when it changes
+	printf 'nobody@notes.example.com\tNo Body/Acme@Acme\n' >> "$T/maps/addresses"
+	run send jane@partner.example nobody@notes.example.com
+	assert_success
+	wait_for 1 queue_count readyout
 }
 
 @test "milter: a message to a Notes and a local recipient is split" {
@@ -241,4 +246,28 @@ PY
 	assert_success
 	run cat "$T"/spool/badmail/new/*.reason
 	assert_output --partial "mail loop"
+}
+
+@test "mexout with a milter: SIGHUP keeps it serving, SIGTERM stops it at once" {
+	mexout_start
+	kill -HUP "$MEXOUT_PID"
+	wait_for 1 grep -c "configuration reloaded" "$T/mexout.log"
+	wait_port "$MPORT"
+	start=$(date +%s%N)
+	kill -TERM "$MEXOUT_PID"
+	wait "$MEXOUT_PID"
+	status=$?
+	MEXOUT_PID=
+	assert_equal "$status" 0
+	[ $(( ($(date +%s%N) - start) / 1000000 )) -lt 2000 ]
+	run cat "$T/mexout.log"
+	assert_output --partial "stopping"
+	refute_output --partial "milter stopped by itself"
+}
+
+@test "mexout: a milter socket that cannot be opened is a configuration error (78)" {
+	lme_conf_set mexout milter "unix:$T/no/such/dir/sock"
+	run "$BIN/mexout" -f
+	assert_failure 78
+	assert_output --partial "milter: cannot listen"
 }
