@@ -239,6 +239,21 @@ static GMimeObject *dsn_original(const struct envelope *env, const char *msgpath
 		full = 0;
 	stream = g_mime_stream_file_new(fp);
 	g_mime_stream_file_set_owner(GMIME_STREAM_FILE(stream), FALSE);
+	if (full) {
+		/* the report refers to its parts' streams until it is written:
+		 * give it a copy in memory (bounded above), not the file */
+		GMimeStream *mem = g_mime_stream_mem_new();
+
+		if (g_mime_stream_write_to_stream(stream, mem) < 0) {
+			g_object_unref(mem);
+			full = 0;
+			g_mime_stream_reset(stream);
+		} else {
+			g_mime_stream_reset(mem);
+			g_object_unref(stream);
+			stream = mem;
+		}
+	}
 	parser = g_mime_parser_new_with_stream(stream);
 	if ((orig = g_mime_parser_construct_message(parser, NULL)) != NULL) {
 		if (full) {
