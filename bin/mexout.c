@@ -33,6 +33,7 @@ static int enqueue(int argc, char **argv)
 {
 	const char *cpath = NULL, *sender = NULL;
 	struct mexout *mx;
+	struct conf *conf;
 	GString *why = g_string_new(NULL);
 	int     i, code;
 
@@ -58,8 +59,10 @@ static int enqueue(int argc, char **argv)
 		return EX_USAGE;
 	}
 	msg_init("mexout", isatty(2));
-	if ((mx = mexout_new(conf_path(cpath), why)) == NULL)
+	if ((conf = conf_load(conf_path(cpath), why)) == NULL || !privs_drop(conf, why)
+	    || (mx = mexout_new(conf->path, why)) == NULL)
 		msg_fatal(EX_TEMPFAIL, "%s", why->str);
+	conf_free(conf);
 	g_mime_init();
 	code = mexout_enqueue(mx, sender, argv + i, argc - i, stdin, why);
 	if (code != EX_OK)

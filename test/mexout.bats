@@ -101,12 +101,13 @@ enqueue() {
 	refute_output --partial "rcpt smtp=bob@local.test.example"
 }
 
-@test "milter: ESMTP DSN parameters, RET and ENVID are kept in the envelope" {
+@test "milter: IMCEANOTES recipients; ESMTP DSN parameters, RET and ENVID are kept" {
 	with_postfix
 	run python3 - "$PF_PORT" <<'PY'
 import smtplib, sys
 s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
-s.sendmail("jane@partner.example", ["john.smith@notes.example.com"],
+s.sendmail("jane@partner.example", ["john.smith@notes.example.com",
+           "IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com"],
            "Subject: dsn\r\n\r\nbody\r\n", mail_options=["RET=HDRS", "ENVID=abc+2Bdef"],
            rcpt_options=["NOTIFY=FAILURE,DELAY", "ORCPT=rfc822;john.smith@notes.example.com"])
 s.quit()
@@ -117,6 +118,7 @@ PY
 	assert_output --partial "ret HDRS"
 	assert_output --partial "envid abc+2Bdef"
 	assert_output --partial "notify=FAILURE,DELAY	orcpt=rfc822;john.smith@notes.example.com"
+	assert_output --partial "rcpt smtp=IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com	notes=Jim Bob/Acme@Acme"
 }
 
 @test "milter: a message that cannot be stored is refused with 451 4.3.0 (never accepted)" {
