@@ -191,8 +191,18 @@ static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
 	const char *macro = smfi_getsymval(ctx, "{rcpt_addr}");
-	char   *addr = mexout_strip(macro && *macro ? macro : argv[0]);
+	char   *addr = mexout_strip(argv[0]);
 	struct mm_rcpt *r;
+
+	/*
+	 * The RCPT argument as the client wrote it: Postfix's {rcpt_addr} is
+	 * folded to lower case, and IMCEANOTES addresses carry Notes names,
+	 * whose case matters.  {rcpt_addr} when the argument is unusable.
+	 */
+	if ((!addr || !*addr) && macro && *macro) {
+		g_free(addr);
+		addr = mexout_strip(macro);
+	}
 
 	if (!addr) {
 		smfi_setreply(ctx, "553", "5.1.3", "Recipient address rejected: malformed");
