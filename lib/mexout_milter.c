@@ -28,6 +28,7 @@
 #include "spool.h"
 
 #define MM_FIELD_MAX	200		/* longest MTA value in our header */
+#define MM_KEEP_BUF	(1024 * 1024)	/* buffer kept between messages */
 
 /* A Notes recipient of the current message */
 struct mm_rcpt {
@@ -88,8 +89,12 @@ static void mm_reset(struct mm_conn *c)
 	g_clear_pointer(&c->first_received, g_free);
 	if (c->notes)
 		g_ptr_array_set_size(c->notes, 0);
-	if (c->msg)
+	if (c->msg && c->msg->allocated_len > MM_KEEP_BUF) {
+		g_string_free(c->msg, TRUE);	/* do not keep a big message's buffer */
+		c->msg = g_string_new(NULL);
+	} else if (c->msg) {
 		g_string_truncate(c->msg, 0);
+	}
 	c->others = c->prev_cr = c->hops = c->nheaders = 0;
 }
 
@@ -127,6 +132,7 @@ static char *mm_esmtp(char **argv, const char *key)
 	return NULL;
 }
 
+/* mm_negotiate - ask for SMFIF_DELRCPT, and header values as they are */
 static sfsistat mm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 			     unsigned long f2, unsigned long f3, unsigned long *pf0,
 			     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
@@ -142,6 +148,7 @@ static sfsistat mm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
+/* mm_connect - remember the client, for the logs and our Received: */
 static sfsistat mm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -162,6 +169,7 @@ static sfsistat mm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	return SMFIS_CONTINUE;
 }
 
+/* mm_helo - remember the HELO name */
 static sfsistat mm_helo(SMFICTX *ctx, char *helo)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -171,6 +179,7 @@ static sfsistat mm_helo(SMFICTX *ctx, char *helo)
 	return SMFIS_CONTINUE;
 }
 
+/* mm_envfrom - a new message: its sender, RET and ENVID */
 static sfsistat mm_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -187,6 +196,8 @@ static sfsistat mm_envfrom(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/* mm_envrcpt - take a Notes recipient that translates, refuse one that
+ * does not, leave the others */
 static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -264,6 +275,7 @@ static void mm_append(struct mm_conn *c, const char *p, size_t len)
 	}
 }
 
+/* mm_header - collect a header (count the Received: ones) */
 static sfsistat mm_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -285,6 +297,7 @@ static sfsistat mm_header(SMFICTX *ctx, char *name, char *value)
 	return mm_too_big(ctx, c) ? SMFIS_REJECT : SMFIS_CONTINUE;
 }
 
+/* mm_eoh - the blank line between headers and body */
 static sfsistat mm_eoh(SMFICTX *ctx)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -294,6 +307,7 @@ static sfsistat mm_eoh(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
+/* mm_body - collect a piece of the body */
 static sfsistat mm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -360,6 +374,8 @@ static char *mm_store(SMFICTX *ctx, struct mm_conn *c, const char *qid, GString 
 	return id;
 }
 
+/* mm_eom - store, take the Notes recipients off the MTA's copy, and
+ * discard the copy when nobody is left */
 static sfsistat mm_eom(SMFICTX *ctx)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -417,6 +433,7 @@ out:
 	return res;
 }
 
+/* mm_abort - the MTA gave up the message */
 static sfsistat mm_abort(SMFICTX *ctx)
 {
 	struct mm_conn *c = smfi_getpriv(ctx);
@@ -426,6 +443,7 @@ static sfsistat mm_abort(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
+/* mm_close - the connection is over */
 static sfsistat mm_close(SMFICTX *ctx)
 {
 	struct mm_conn *c = smfi_getpriv(ctx);

@@ -273,3 +273,45 @@ PY
 	assert_failure 78
 	assert_output --partial "milter: cannot listen"
 }
+
+@test "milter: ten clients at once, each message stored once with its own recipient" {
+	with_postfix
+	for i in $(seq 1 9); do
+		printf 'user%d@notes.example.com\tUser %d/Acme@Acme\n' "$i" "$i" >> "$T/maps/addresses"
+	done
+	run python3 - "$PF_PORT" <<'PY'
+import smtplib, sys, threading
+port, errors = int(sys.argv[1]), []
+def one(i):
+    try:
+        s = smtplib.SMTP("127.0.0.1", port)
+        to = "john.smith@notes.example.com" if i == 0 else "user%d@notes.example.com" % i
+        s.sendmail("jane@partner.example", [to], "Subject: n%d\r\n\r\nbody %d\r\n" % (i, i))
+        s.quit()
+    except Exception as e:
+        errors.append(repr(e))
+ts = [threading.Thread(target=one, args=(i,)) for i in range(10)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+PY
+	assert_success
+	wait_for 10 queue_count readyout
+	for i in $(seq 1 9); do
+		run grep -l "notes=User $i/Acme@Acme" "$T"/spool/readyout/new/*
+		assert_success
+		assert_equal "${#lines[@]}" 1
+		run grep -c "Subject: n$i\$" "${lines[0]}"
+		assert_output 1
+	done
+}
+
+@test "mexout: a unix: milter socket" {
+	lme_conf_set mexout milter "unix:$T/milter.sock"
+	"$BIN/mexout" -f >"$T/mexout.log" 2>&1 &
+	MEXOUT_PID=$!
+	wait_for 1 sh -c "[ -S '$T/milter.sock' ] && echo 1"
+	run cat "$T/mexout.log"
+	assert_output --partial "milter listening on unix:$T/milter.sock"
+}
