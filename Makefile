@@ -33,20 +33,26 @@ PROGS    = $(patsubst %.c,%,$(sort $(wildcard bin/*.c)))
 UNIT_SRC = $(sort $(wildcard test/unit/*.c))
 UNITS    = $(UNIT_SRC:.c=)
 
-all: $(PROGS) $(UNITS)
+all: lib/liblme.a $(PROGS) $(UNITS)
 
 lib/liblme.a: $(LIB_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $(LIB_OBJ)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(LIB_OBJ)
+
+# V=1 shows the whole compiler command lines
+Q = $(if $(V),,@)
 
 lib/%.o: lib/%.c $(LIB_HDR) .build-flags
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 bin/%: bin/%.c lib/liblme.a $(LIB_HDR) .build-flags
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
+	@$(if $(V),:,echo "  CCLD    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
 
-test/unit/%: test/unit/%.c lib/liblme.a $(LIB_HDR) .build-flags
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
+test/unit/%: test/unit/%.c lib/liblme.a $(LIB_HDR) test/unit/unit.h .build-flags
+	@$(if $(V),:,echo "  CCLD    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
 
 # Rebuild everything when the compiler flags change (SANITIZE=1 and back).
 .build-flags: FORCE

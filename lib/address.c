@@ -108,8 +108,12 @@ char   *address_imcea_decode(const char *type, const char *smtp, const char *dom
 			}
 			g_string_append_c(s, (char)c);
 			p += 2;
+		} else if ((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f && *p != '+') {
+			g_string_append_c(s, *p);	/* lenient: printable ASCII */
 		} else {
-			g_string_append_c(s, *p);
+			g_string_free(s, TRUE);		/* controls, blanks, 8-bit */
+			g_free(prefix);
+			return NULL;
 		}
 	}
 	g_free(prefix);

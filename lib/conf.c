@@ -43,7 +43,9 @@ static const struct conf_key conf_keys[] = {
 	{"lme", "minimal_backoff_time", K_TIME, "300", O(minimal_backoff_time), NULL},
 	{"lme", "maximal_backoff_time", K_TIME, "4000", O(maximal_backoff_time), NULL},
 	{"lme", "hop_limit", K_INT, "25", O(hop_limit), NULL},
+	{"lme", "group_commit", K_INT, "32", O(group_commit), NULL},
 	{"lme", "user", K_STR, NULL, O(user), NULL},
+	{"lme", "allow_root", K_BOOL, "no", O(allow_root), NULL},
 	{"lme", "metrics_file", K_PATH, NULL, O(metrics_file), NULL},
 	{"mexout", "milter", K_STR, NULL, O(milter), NULL},
 	{"mexout", "notes_address_space", K_LIST, NULL, O(notes_address_space), NULL},
@@ -86,6 +88,7 @@ struct conf_parse {
 	GString *why;
 	FILE   *fp;
 	int     line;			/* line being parsed */
+	int     section_line;		/* line of the last [section] */
 	int     overlong;		/* a line was longer than inih reads */
 	GHashTable *lines;		/* "section.key" -> line number */
 	GHashTable *lists;		/* "section.key" -> GPtrArray of values */
@@ -246,7 +249,7 @@ static int conf_handler(void *user, const char *section, const char *name, const
 	struct conf_parse *p = user;
 	const struct conf_key *k;
 	GString *bad;
-	char   *hkey;
+	char   *hkey, *tmp;
 
 	if (p->why->len)
 		return 0;
@@ -256,7 +259,8 @@ static int conf_handler(void *user, const char *section, const char *name, const
 		return 0;
 	}
 	if (!conf_section_known(section)) {
-		g_string_printf(p->why, "%s:%d: unknown section [%s]", p->conf->path, p->line, section);
+		g_string_printf(p->why, "%s:%d: unknown section [%s]", p->conf->path,
+				p->section_line ? p->section_line : p->line, section);
 		return 0;
 	}
 	k = conf_find(section, name);
@@ -265,7 +269,9 @@ static int conf_handler(void *user, const char *section, const char *name, const
 				section, name);
 		return 0;
 	}
-	hkey = g_ascii_strdown(g_strdup_printf("%s.%s", section, name), -1);
+	tmp = g_strdup_printf("%s.%s", section, name);
+	hkey = g_ascii_strdown(tmp, -1);
+	g_free(tmp);
 	if (k && k->kind == K_LIST) {
 		GPtrArray *l = g_hash_table_lookup(p->lists, k->name);
 		gchar **parts = g_strsplit_set(value, list_separators(k->name), -1);
@@ -311,6 +317,8 @@ static char *conf_reader(char *buf, int size, void *stream)
 	p->line++;
 	if (len == (size_t)size - 1 && buf[len - 1] != '\n' && !feof(p->fp))
 		p->overlong = 1;
+	if (buf[strspn(buf, " \t")] == '[')
+		p->section_line = p->line;
 	return r;
 }
 
@@ -433,9 +441,11 @@ fail:
 
 const char *conf_get(const struct conf *conf, const char *section, const char *key)
 {
-	char   *hkey = g_ascii_strdown(g_strdup_printf("%s.%s", section, key), -1);
+	char   *tmp = g_strdup_printf("%s.%s", section, key);
+	char   *hkey = g_ascii_strdown(tmp, -1);
 	const char *v = g_hash_table_lookup(conf->values, hkey);
 
+	g_free(tmp);
 	g_free(hkey);
 	return v;
 }

@@ -37,7 +37,9 @@ struct conf {
 	int     minimal_backoff_time;	/* seconds, first retry */
 	int     maximal_backoff_time;	/* seconds, longest retry interval */
 	int     hop_limit;		/* more Received/$Hops than this: loop */
+	int     group_commit;		/* messages made durable together, 1: each alone */
 	char   *user;			/* run as this user when started as root */
+	int     allow_root;		/* run as root when user is not set */
 	char   *metrics_file;		/* Prometheus text file, or NULL */
 	/* [mexout] */
 	char   *milter;			/* libmilter socket spec, or NULL */

@@ -95,5 +95,13 @@ void msg_fatal(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg_vlog(LOG_CRIT, "fatal", fmt, ap);
 	va_end(ap);
+	if (!msg_to_stderr) {
+		/* whoever started us is told too, not only syslog */
+		va_start(ap, fmt);
+		fprintf(stderr, "%s: fatal: ", msg_name);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
 	exit(code);
 }

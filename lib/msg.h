@@ -10,8 +10,9 @@
  *	Postfix's: "mexnts[4242]: QUEUEID: status=sent (mail.box)".
  *
  *	msg_info(), msg_warn() and msg_error() log and return.  msg_fatal()
- *	logs and exits with the given sysexits(3) code; it is for programs
- *	(bin/), never called from lib/.  Library functions report errors to
+ *	logs and exits with the given sysexits(3) code (and, when logging to
+ *	syslog, says it on stderr too); it is for programs (bin/), never
+ *	called from lib/.  Library functions report errors to
  *	their caller in a "why" string instead.
  *
  *	msg_verbose is raised by -v.

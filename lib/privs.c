@@ -15,8 +15,15 @@ int privs_drop(const struct conf *conf, GString *why)
 {
 	struct passwd *pw;
 
-	if (geteuid() != 0 || !conf->user)
+	if (geteuid() != 0)
 		return 1;
+	if (!conf->user) {
+		if (conf->allow_root)
+			return 1;
+		g_string_printf(why, "%s: refusing to run as root: set [lme] user (or allow_root = yes)",
+				conf->path);
+		return 0;
+	}
 	errno = 0;
 	if ((pw = getpwnam(conf->user)) == NULL) {
 		g_string_printf(why, "%s: [lme] user: unknown user \"%s\"", conf->path, conf->user);

@@ -6,10 +6,12 @@
  * DESCRIPTION
  *	privs_drop() is called by every program before it reads a message.
  *	Started as root with "[lme] user" set, it switches to that user and
- *	its groups for good.  Started as root without it, it warns (the
- *	tests run as root); started as another user, it changes nothing.
+ *	its groups for good.  Started as root without it, it refuses, unless
+ *	"[lme] allow_root = yes" says the administrator wants it so (the
+ *	test suite does).  Started as another user, it changes nothing.
  * DIAGNOSTICS
- *	0 with why set when the user is unknown or the switch fails.
+ *	0 with why set when the user is unknown, is root, the switch fails,
+ *	or root was refused.
  *--*/
 #ifndef LME_PRIVS_H
 #define LME_PRIVS_H

@@ -198,10 +198,115 @@ void spool_abort(struct spool_writer *w)
 	spool_writer_free(w);
 }
 
+/* spool_stamp_due - a writer's "not before" time goes on the file itself */
+static int spool_stamp_due(struct spool_writer *w, GString *why)
+{
+	struct timespec ts[2];
+
+	if (!w->due)
+		return 1;
+	ts[0].tv_sec = w->due;
+	ts[0].tv_nsec = 0;
+	ts[1] = ts[0];
+	if (futimens(fileno(w->fp), ts) != 0) {
+		g_string_printf(why, "set retry time of %s: %s", w->tmppath, g_strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* The batch of this thread (mexout's milter threads never have one). */
+static _Thread_local GPtrArray *spool_batch;
+
+void spool_batch_begin(void)
+{
+	if (!spool_batch)
+		spool_batch = g_ptr_array_new();
+}
+
+int spool_batch_size(void)
+{
+	return spool_batch ? (int)spool_batch->len : 0;
+}
+
+int spool_batch_end(GString *why)
+{
+	GPtrArray *b = spool_batch;
+	GHashTable *dirs;
+	GHashTableIter it;
+	gpointer key;
+	guint   i;
+	int     ok = 1;
+
+	spool_batch = NULL;
+	if (!b)
+		return 1;
+	if (b->len == 0) {
+		g_ptr_array_free(b, TRUE);
+		return 1;
+	}
+	/* one sync for the data of every file in the batch */
+	if (syncfs(((struct spool_writer *)g_ptr_array_index(b, 0))->q->newfd) != 0) {
+		g_string_printf(why, "syncfs: %s", g_strerror(errno));
+		ok = 0;
+	}
+	STEP("batch-synced");
+	dirs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (i = 0; i < b->len; i++) {
+		struct spool_writer *w = g_ptr_array_index(b, i);
+		char   *newpath = g_build_filename(w->q->dir, "new", w->id, NULL);
+
+		if (ok && rename(w->tmppath, newpath) != 0) {
+			g_string_printf(why, "rename %s to %s: %s", w->tmppath, newpath, g_strerror(errno));
+			ok = 0;
+		}
+		if (!ok)
+			unlink(w->tmppath);
+		else
+			g_hash_table_add(dirs, w->q);
+		g_free(newpath);
+	}
+	STEP("batch-renamed");
+	g_hash_table_iter_init(&it, dirs);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		struct spool_queue *q = key;
+
+		if (fsync(q->newfd) != 0 && ok) {
+			g_string_printf(why, "fsync %s/new: %s", q->dir, g_strerror(errno));
+			ok = 0;
+		}
+	}
+	STEP("batch-committed");
+	g_hash_table_destroy(dirs);
+	for (i = 0; i < b->len; i++)
+		spool_writer_free(g_ptr_array_index(b, i));
+	g_ptr_array_free(b, TRUE);
+	return ok;
+}
+
 int spool_commit(struct spool_writer *w, GString *why)
 {
 	char   *newpath;
 	int     saved;
+
+	if (spool_batch) {
+		/* group commit: closed now, synced and made visible later */
+		if (fflush(w->fp) != 0 || ferror(w->fp)) {
+			g_string_printf(why, "write %s: %s", w->tmppath, g_strerror(errno));
+			goto fail;
+		}
+		STEP("written");
+		if (!spool_stamp_due(w, why))
+			goto fail;
+		if (fclose(w->fp) != 0) {
+			w->fp = NULL;
+			g_string_printf(why, "close %s: %s", w->tmppath, g_strerror(errno));
+			goto fail;
+		}
+		w->fp = NULL;
+		g_ptr_array_add(spool_batch, w);
+		return 1;
+	}
 
 	if (fflush(w->fp) != 0 || ferror(w->fp)) {
 		g_string_printf(why, "write %s: %s", w->tmppath, g_strerror(errno));
@@ -213,6 +318,8 @@ int spool_commit(struct spool_writer *w, GString *why)
 		goto fail;
 	}
 	STEP("synced");
+	if (!spool_stamp_due(w, why))
+		goto fail;
 	if (fclose(w->fp) != 0) {
 		w->fp = NULL;
 		g_string_printf(why, "close %s: %s", w->tmppath, g_strerror(errno));
@@ -364,6 +471,8 @@ int spool_move(struct spool_claim *c, struct spool_queue *to, GString *why)
 	char   *newpath = g_build_filename(to->dir, "new", c->id, NULL);
 	int     ok = 0;
 
+	/* a deferred message carries its retry time: not in the next queue */
+	utimensat(AT_FDCWD, c->path, NULL, 0);
 	if (rename(c->path, newpath) != 0) {
 		g_string_printf(why, "rename %s to %s: %s", c->path, newpath, g_strerror(errno));
 	} else if (fsync(to->newfd) != 0) {
@@ -386,6 +495,8 @@ int spool_reject(struct spool_claim *c, struct spool_queue *bad, const char *sta
 	time_t  now = time(NULL);
 	GString *clean = g_string_new(NULL);
 	const char *p;
+	GPtrArray *batch;
+	int     committed;
 
 	/* one line, printable: the reason may quote hostile input */
 	for (p = reason; *p && clean->len < 1000; p++)
@@ -401,7 +512,12 @@ int spool_reject(struct spool_claim *c, struct spool_queue *bad, const char *sta
 		c->id, c->q->name, stage, stamp, clean->str);
 	g_free(rid);
 	g_string_free(clean, TRUE);
-	if (!spool_commit(w, why)) {
+	/* the reason goes with the message at once, never in a batch */
+	batch = spool_batch;
+	spool_batch = NULL;
+	committed = spool_commit(w, why);
+	spool_batch = batch;
+	if (!committed) {
 		spool_claim_free(c);
 		return 0;
 	}

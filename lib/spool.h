@@ -66,6 +66,7 @@ struct spool_writer {
 	char   *id;
 	char   *tmppath;
 	FILE   *fp;			/* write the message here */
+	time_t  due;			/* not before this time (0: now), as spool_defer */
 };
 
 struct spool_claim {
@@ -89,6 +90,18 @@ struct spool_writer *spool_create(struct spool_queue *q, const char *id, GString
 
 /* spool_commit - make the message durable and visible in new/; frees w */
 int     spool_commit(struct spool_writer *w, GString *why);
+
+/* Group commit.  Between spool_batch_begin() and spool_batch_end(),
+ * spool_commit() on this thread flushes and closes the file but leaves it
+ * in tmp/, unsynced and invisible; spool_batch_end() then makes every file
+ * of the batch durable with one syncfs(), renames them into new/ and
+ * fsyncs each new/ once.  Nothing is visible, and so nothing may be
+ * acknowledged, before it is durable.  spool_batch_end() returns 0 and
+ * removes the batch's files when the sync fails. */
+void    spool_batch_begin(void);
+int     spool_batch_end(GString *why);
+/* spool_batch_size - files waiting in this thread's batch */
+int     spool_batch_size(void);
 
 /* spool_abort - give up a write; frees w */
 void    spool_abort(struct spool_writer *w);

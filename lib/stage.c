@@ -86,9 +86,37 @@ static void stage_usage(const struct stage *s, int code)
 	exit(code);
 }
 
-/* stage_one - claim and process one message; returns its result or -1
- * when another worker took it */
-static int stage_one(struct stage_ctx *ctx, const char *id)
+/* stage_flush - make the group commit durable, then remove the claims
+ * whose output it holds; if it fails, those messages are deferred */
+static void stage_flush(struct stage_ctx *ctx)
+{
+	GString *err = g_string_new(NULL);
+	int     ok = spool_batch_end(err);
+	guint   i;
+
+	if (!ok)
+		msg_warn("group commit of %u message%s failed: %s", ctx->pending->len,
+			 ctx->pending->len == 1 ? "" : "s", err->str);
+	for (i = 0; i < ctx->pending->len; i++) {
+		struct spool_claim *c = g_ptr_array_index(ctx->pending, i);
+		char   *id = g_strdup(c->id);
+
+		g_string_truncate(err, 0);
+		if (ok ? !spool_done(c, err) : !spool_defer(c, stage_backoff(ctx->conf, id), err))
+			msg_warn("%s: %s", id, err->str);
+		g_free(id);
+	}
+	g_ptr_array_set_size(ctx->pending, 0);
+	g_string_free(err, TRUE);
+	if (ctx->conf->group_commit > 1)
+		spool_batch_begin();
+}
+
+/* stage_one - claim and process one message of queue in; returns its
+ * result or -1 when another worker took it */
+static int stage_one(struct stage_ctx *ctx, struct spool_queue *in,
+		     enum stage_result (*process)(struct stage_ctx *, struct spool_claim *),
+		     const char *id)
 {
 	const struct stage *s = ctx->stage;
 	struct spool_claim *c;
@@ -96,7 +124,7 @@ static int stage_one(struct stage_ctx *ctx, const char *id)
 	enum stage_result r;
 	GString *err = g_string_new(NULL);
 
-	if ((c = spool_claim(ctx->in, id, err)) == NULL) {
+	if ((c = spool_claim(in, id, err)) == NULL) {
 		if (err->len)
 			msg_warn("%s", err->str);
 		g_string_free(err, TRUE);
@@ -104,13 +132,19 @@ static int stage_one(struct stage_ctx *ctx, const char *id)
 	}
 	g_string_truncate(ctx->why, 0);
 	ctx->defer_delay = 0;
-	r = s->process(ctx, c);
+	r = process(ctx, c);
 	switch (r) {
 	case STAGE_DONE:
-		if (!spool_done(c, err))
+		if (spool_batch_size() > 0) {
+			g_ptr_array_add(ctx->pending, c);
+			if (ctx->pending->len >= (guint)ctx->conf->group_commit)
+				stage_flush(ctx);
+		} else if (!spool_done(c, err)) {
 			msg_warn("%s: %s", id, err->str);
+		}
 		break;
 	case STAGE_DEFER:
+		stage_flush(ctx);
 		if (!ctx->defer_delay)
 			ctx->defer_delay = stage_backoff(ctx->conf, id);
 		msg_info("%s: status=deferred (%s), retry in %ds", id,
@@ -119,10 +153,11 @@ static int stage_one(struct stage_ctx *ctx, const char *id)
 			msg_warn("%s: %s", id, err->str);
 		break;
 	case STAGE_REJECT:
+		stage_flush(ctx);		/* its DSN, and the others' output, first */
 		msg_warn("%s: status=rejected, moved to %s (%s)", id, s->failq,
 			 ctx->why->len ? ctx->why->str : "unknown reason");
 		if ((failq = stage_queue(ctx, s->failq)) == NULL) {
-			msg_error("%s: %s; message left in %s", id, ctx->why->str, ctx->in->name);
+			msg_error("%s: %s; message left in %s", id, ctx->why->str, in->name);
 			spool_defer(c, stage_backoff(ctx->conf, id), err);
 			r = STAGE_DEFER;
 		} else if (!spool_reject(c, failq, s->name, ctx->why->str, err)) {
@@ -132,6 +167,36 @@ static int stage_one(struct stage_ctx *ctx, const char *id)
 	}
 	g_string_free(err, TRUE);
 	return (int)r;
+}
+
+static void stage_reload(struct stage_ctx *ctx, const char *path);
+
+/* stage_pass - process what is ready in queue in; returns the number
+ * ready, adds deferrals to *deferred and the earliest due time to *next */
+static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_queue *in,
+			enum stage_result (*process)(struct stage_ctx *, struct spool_claim *),
+			int *deferred, time_t *next)
+{
+	time_t  due = 0;
+	GPtrArray *ids = spool_ready(in, ctx->once ? (time_t)G_MAXINT32 : time(NULL), &due);
+	guint   i, ready = ids->len;
+
+	if (ctx->conf->group_commit > 1)
+		spool_batch_begin();
+	for (i = 0; i < ids->len && !stage_stop; i++) {
+		if (stage_hup) {
+			stage_hup = 0;
+			stage_reload(ctx, cpath);
+		}
+		if (stage_one(ctx, in, process, g_ptr_array_index(ids, i)) == STAGE_DEFER)
+			(*deferred)++;
+	}
+	stage_flush(ctx);
+	spool_batch_end(NULL);			/* empty: just ends it */
+	g_ptr_array_free(ids, TRUE);
+	if (due && (!*next || due < *next))
+		*next = due;
+	return ready;
 }
 
 /* stage_reload - SIGHUP: a new configuration, or the old one kept */
@@ -155,9 +220,10 @@ static void stage_reload(struct stage_ctx *ctx, const char *path)
 /* stage_wait - until something arrives, a signal, or timeout seconds */
 static void stage_wait(struct stage_ctx *ctx, int timeout)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	char    buf[64];
 	int     n = 0, wfd = spool_watch_fd(ctx->in);
+	int     wfd2 = ctx->in2 ? spool_watch_fd(ctx->in2) : -1;
 
 	pfd[n].fd = stage_pipe[0];
 	pfd[n++].events = POLLIN;
@@ -165,10 +231,16 @@ static void stage_wait(struct stage_ctx *ctx, int timeout)
 		pfd[n].fd = wfd;
 		pfd[n++].events = POLLIN;
 	}
+	if (wfd2 >= 0) {
+		pfd[n].fd = wfd2;
+		pfd[n++].events = POLLIN;
+	}
 	if (poll(pfd, n, timeout * 1000) > 0) {
 		while (read(stage_pipe[0], buf, sizeof(buf)) > 0)
 			;
 		spool_watch_drain(ctx->in);
+		if (ctx->in2)
+			spool_watch_drain(ctx->in2);
 	}
 }
 
@@ -179,11 +251,11 @@ int stage_main(int argc, char **argv, const struct stage *s)
 	char    opts[64];
 	int     foreground = 0, opt, deferred = 0, n;
 	time_t  next_due;
-	guint   i;
 
 	snprintf(opts, sizeof(opts), "c:1fvhV%s", s->extra_opts ? s->extra_opts : "");
 	ctx.stage = s;
 	ctx.why = g_string_new(NULL);
+	ctx.pending = g_ptr_array_new();
 	ctx.queues = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					   (GDestroyNotify)spool_close);
 	while ((opt = getopt(argc, argv, opts)) != -1) {
@@ -212,29 +284,29 @@ int stage_main(int argc, char **argv, const struct stage *s)
 		stage_usage(s, EX_USAGE);
 	if ((ctx.in = stage_queue(&ctx, s->input)) == NULL || stage_queue(&ctx, s->failq) == NULL)
 		msg_fatal(EX_CANTCREAT, "%s", ctx.why->str);
+	if (s->input2 && (ctx.in2 = stage_queue(&ctx, s->input2)) == NULL)
+		msg_fatal(EX_CANTCREAT, "%s", ctx.why->str);
 	if (s->init && !s->init(&ctx))
 		msg_fatal(EX_CONFIG, "%s", ctx.why->len ? ctx.why->str : "start-up failed");
 	stage_signals();
 	if ((n = spool_recover(ctx.in)) > 0)
 		msg_info("returned %d claimed message%s of a dead worker to %s", n,
 			 n == 1 ? "" : "s", s->input);
+	if (ctx.in2 && (n = spool_recover(ctx.in2)) > 0)
+		msg_info("returned %d claimed message%s of a dead worker to %s", n,
+			 n == 1 ? "" : "s", s->input2);
 	if (!ctx.once)
-		msg_info("starting: %s from %s", s->name, s->input);
+		msg_info("starting: %s from %s%s%s", s->name, s->input,
+			 ctx.in2 ? " and " : "", ctx.in2 ? s->input2 : "");
 
 	while (!stage_stop) {
-		GPtrArray *ids = spool_ready(ctx.in, ctx.once ? (time_t)G_MAXINT32 : time(NULL), &next_due);
 		int     timeout = ctx.conf->poll_interval;
-		guint   ready = ids->len;
+		guint   ready;
 
-		for (i = 0; i < ids->len && !stage_stop; i++) {
-			if (stage_hup) {
-				stage_hup = 0;
-				stage_reload(&ctx, cpath);
-			}
-			if (stage_one(&ctx, g_ptr_array_index(ids, i)) == STAGE_DEFER)
-				deferred++;
-		}
-		g_ptr_array_free(ids, TRUE);
+		next_due = 0;
+		ready = stage_pass(&ctx, cpath, ctx.in, s->process, &deferred, &next_due);
+		if (ctx.in2 && !stage_stop)
+			ready += stage_pass(&ctx, cpath, ctx.in2, s->process2, &deferred, &next_due);
 		if (ctx.once)
 			break;
 		if (stage_hup) {

@@ -19,11 +19,22 @@
  *		STAGE_REJECT: poison: to s->failq with ctx->why as the reason
  *	    wait for inotify or poll_interval
  *
+ *	With "[lme] group_commit = N" (N > 1), the outputs of up to N
+ *	messages are made durable together (spool_batch_begin/end: one
+ *	syncfs instead of N fsyncs), and only then are their claims removed;
+ *	a deferral or rejection first commits what is pending.
+ *
  *	SIGTERM and SIGINT stop the loop after the current message; SIGHUP
  *	reloads the configuration (a bad file is logged and the old one
  *	kept).  With -1, the messages queued now are processed, deferred ones
  *	included, and the program exits: 0, or EX_TEMPFAIL when some were
  *	deferred.
+ *
+ *	A stage may have a second input queue (s->input2, with its own
+ *	s->process2): each pass then processes what is ready in the first
+ *	queue, then what is ready in the second, so that with -1 a message
+ *	the first step passes into the second queue is handled in the same
+ *	run (mexin: readyin -> mts-in -> the MTA).  Both queues are watched.
  *
  *	The process callback must not log the skeleton's lines: it logs its
  *	own "ID: ... status=..." line for a message it passes on, and
@@ -49,11 +60,13 @@ struct stage_ctx {
 	const struct stage *stage;
 	struct conf *conf;		/* current configuration */
 	struct spool_queue *in;		/* input queue */
+	struct spool_queue *in2;	/* second input queue, or NULL */
 	GString *why;			/* the reason for a defer or reject */
 	int     defer_delay;		/* seconds, 0: the default back-off */
 	int     once;			/* -1 was given */
 	void   *data;			/* for the program */
 	GHashTable *queues;		/* name -> struct spool_queue */
+	GPtrArray *pending;		/* claims whose output waits in the group commit */
 };
 
 struct stage {
@@ -72,6 +85,9 @@ struct stage {
 	int     (*option)(struct stage_ctx *ctx, int opt, const char *arg);
 	/* called instead of the loop when it returns >= 0 (e.g. -enqueue) */
 	int     (*pre_loop)(struct stage_ctx *ctx, int argc, char **argv);
+	/* optional second input queue and its callback (see above) */
+	const char *input2;
+	enum stage_result (*process2)(struct stage_ctx *ctx, struct spool_claim *c);
 	/* after the loop ends (SIGTERM or -1), before the queues close */
 	void    (*fini)(struct stage_ctx *ctx);
 };

@@ -26,6 +26,7 @@ smtp_domain = example.com
 poll_interval = 1
 minimal_backoff_time = 1
 maximal_backoff_time = 4
+allow_root = yes
 
 [mexout]
 notes_address_space = notes.example.com

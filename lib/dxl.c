@@ -1,0 +1,393 @@
+/*++
+ * NAME
+ *	dxl 3
+ * SUMMARY
+ *	Domino XML (DXL): writing documents, parsing them safely
+ *--*/
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+
+#include "dxl.h"
+
+#define OK(call) do { if ((call) < 0) w->failed = 1; } while (0)
+
+static int dxl_write_cb(void *ctx, const char *buf, int len)
+{
+	return fwrite(buf, 1, (size_t)len, ctx) == (size_t)len ? len : -1;
+}
+
+static int dxl_close_cb(void *ctx)
+{
+	return fflush(ctx) == 0 ? 0 : -1;
+}
+
+struct dxl_writer *dxl_writer_new(FILE *fp, const char *root)
+{
+	struct dxl_writer *w = g_new0(struct dxl_writer, 1);
+	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(dxl_write_cb, dxl_close_cb, fp, NULL);
+
+	if (!out || (w->xw = xmlNewTextWriter(out)) == NULL) {
+		g_free(w);
+		return NULL;
+	}
+	OK(xmlTextWriterStartDocument(w->xw, "1.0", "UTF-8", NULL));
+	OK(xmlTextWriterWriteDTD(w->xw, BAD_CAST root, NULL,
+				 BAD_CAST "xmlschemas/domino_9_0_1.dtd", NULL));
+	return w;
+}
+
+int dxl_writer_finish(struct dxl_writer *w)
+{
+	int     ok;
+
+	OK(xmlTextWriterEndDocument(w->xw));
+	OK(xmlTextWriterFlush(w->xw));
+	xmlFreeTextWriter(w->xw);
+	ok = !w->failed;
+	g_free(w);
+	return ok;
+}
+
+void dxl_database_begin(struct dxl_writer *w, const char *title)
+{
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "database"));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "xmlns", BAD_CAST DXL_NAMESPACE));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "version", BAD_CAST DXL_VERSION));
+	if (title)
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "title", BAD_CAST title));
+}
+
+void dxl_database_end(struct dxl_writer *w)
+{
+	OK(xmlTextWriterEndElement(w->xw));
+}
+
+void dxl_document_begin(struct dxl_writer *w, const char *form, const char *unid)
+{
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "document"));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "xmlns", BAD_CAST DXL_NAMESPACE));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "version", BAD_CAST DXL_VERSION));
+	if (form)
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "form", BAD_CAST form));
+	if (unid) {
+		OK(xmlTextWriterStartElement(w->xw, BAD_CAST "noteinfo"));
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "unid", BAD_CAST unid));
+		OK(xmlTextWriterEndElement(w->xw));
+	}
+}
+
+void dxl_document_end(struct dxl_writer *w)
+{
+	OK(xmlTextWriterEndElement(w->xw));
+}
+
+void dxl_item_begin(struct dxl_writer *w, const char *name, int summary)
+{
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "item"));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "name", BAD_CAST name));
+	if (!summary)
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "summary", BAD_CAST "false"));
+}
+
+void dxl_item_end(struct dxl_writer *w)
+{
+	OK(xmlTextWriterEndElement(w->xw));
+}
+
+void dxl_text(struct dxl_writer *w, const char *text, gssize len)
+{
+	char   *valid = g_utf8_make_valid(text, len);
+	const char *p, *run;
+
+	for (p = run = valid; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == 0xef && (unsigned char)p[1] == 0xbf && ((unsigned char)p[2] & 0xfe) == 0xbe) {
+			if (p > run) {			/* U+FFFE, U+FFFF: not XML characters */
+				xmlChar *chunk = (xmlChar *)g_strndup(run, (gsize)(p - run));
+
+				OK(xmlTextWriterWriteString(w->xw, chunk));
+				g_free(chunk);
+			}
+			OK(xmlTextWriterStartElement(w->xw, BAD_CAST "nonxmlchar"));
+			OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "value",
+						       BAD_CAST ((unsigned char)p[2] == 0xbe ? "fffe" : "ffff")));
+			OK(xmlTextWriterEndElement(w->xw));
+			p += 2;
+			run = p + 1;
+			continue;
+		}
+		if (c >= 0x20 || c == '\t')
+			continue;
+		if (p > run) {
+			xmlChar *chunk = (xmlChar *)g_strndup(run, (gsize)(p - run));
+
+			OK(xmlTextWriterWriteString(w->xw, chunk));
+			g_free(chunk);
+		}
+		if (c == '\r' && p[1] == '\n')
+			p++;
+		if (c == '\r' || c == '\n') {
+			OK(xmlTextWriterStartElement(w->xw, BAD_CAST "break"));
+			OK(xmlTextWriterEndElement(w->xw));
+		} else {
+			OK(xmlTextWriterStartElement(w->xw, BAD_CAST "nonxmlchar"));
+			OK(xmlTextWriterWriteFormatAttribute(w->xw, BAD_CAST "value", "%x", c));
+			OK(xmlTextWriterEndElement(w->xw));
+		}
+		run = p + 1;
+	}
+	if (p > run)
+		OK(xmlTextWriterWriteString(w->xw, BAD_CAST run));
+	g_free(valid);
+}
+
+void dxl_item_text(struct dxl_writer *w, const char *name, const char *value)
+{
+	dxl_item_begin(w, name, 1);
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "text"));
+	dxl_text(w, value ? value : "", -1);
+	OK(xmlTextWriterEndElement(w->xw));
+	dxl_item_end(w);
+}
+
+void dxl_item_textlist(struct dxl_writer *w, const char *name, const char *const *values)
+{
+	dxl_item_begin(w, name, 1);
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "textlist"));
+	for (; values && *values; values++) {
+		OK(xmlTextWriterStartElement(w->xw, BAD_CAST "text"));
+		dxl_text(w, *values, -1);
+		OK(xmlTextWriterEndElement(w->xw));
+	}
+	OK(xmlTextWriterEndElement(w->xw));
+	dxl_item_end(w);
+}
+
+void dxl_item_number(struct dxl_writer *w, const char *name, double value)
+{
+	char    buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	dxl_item_begin(w, name, 1);
+	OK(xmlTextWriterWriteElement(w->xw, BAD_CAST "number",
+				     BAD_CAST g_ascii_dtostr(buf, sizeof(buf), value)));
+	dxl_item_end(w);
+}
+
+void dxl_datetime_format(char *buf, size_t size, time_t when, int tz_minutes)
+{
+	time_t  local = when + (time_t)tz_minutes * 60;
+	struct tm tm;
+	int     off = tz_minutes < 0 ? -tz_minutes : tz_minutes;
+	char    zone[16];
+
+	if (off > 14 * 60) {			/* no zone is further than 14h */
+		off = 0;
+		local = when;
+	}
+
+	gmtime_r(&local, &tm);
+	if (off % 60)
+		snprintf(zone, sizeof(zone), "%c%02d%02d", tz_minutes < 0 ? '-' : '+', off / 60, off % 60);
+	else
+		snprintf(zone, sizeof(zone), "%c%02d", tz_minutes < 0 ? '-' : '+', off / 60);
+	snprintf(buf, size, "%04d%02d%02dT%02d%02d%02d,00%s", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+}
+
+void dxl_item_datetime(struct dxl_writer *w, const char *name, time_t when, int tz_minutes)
+{
+	char    buf[DXL_DATETIME_MAX];
+
+	dxl_datetime_format(buf, sizeof(buf), when, tz_minutes);
+	dxl_item_begin(w, name, 1);
+	OK(xmlTextWriterWriteElement(w->xw, BAD_CAST "datetime", BAD_CAST buf));
+	dxl_item_end(w);
+}
+
+/* dxl_digits - n decimal digits at p; -1 if not */
+static int dxl_digits(const char *p, int n)
+{
+	int     v = 0;
+
+	while (n-- > 0) {
+		if (!g_ascii_isdigit(*p))
+			return -1;
+		v = v * 10 + (*p++ - '0');
+	}
+	return v;
+}
+
+time_t dxl_datetime_parse(const char *text)
+{
+	struct tm tm = {0};
+	const char *p = text;
+	long    off = 0;
+	int     sign, hh, mm = 0;
+	time_t  t;
+
+	if (!p || strlen(p) < 8)
+		return -1;
+	if ((tm.tm_year = dxl_digits(p, 4)) < 0 || (tm.tm_mon = dxl_digits(p + 4, 2)) < 1
+	    || (tm.tm_mday = dxl_digits(p + 6, 2)) < 1 || tm.tm_mon > 12 || tm.tm_mday > 31)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	p += 8;
+	if (*p == 'T') {
+		if ((tm.tm_hour = dxl_digits(p + 1, 2)) < 0 || (tm.tm_min = dxl_digits(p + 3, 2)) < 0
+		    || (tm.tm_sec = dxl_digits(p + 5, 2)) < 0 || tm.tm_hour > 23 || tm.tm_min > 59
+		    || tm.tm_sec > 60)
+			return -1;
+		p += 7;
+		if (*p == ',') {
+			p++;
+			while (g_ascii_isdigit(*p))
+				p++;
+		}
+	}
+	if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		if ((hh = dxl_digits(p + 1, 2)) < 0)
+			return -1;
+		p += 3;
+		if (g_ascii_isdigit(*p)) {
+			if ((mm = dxl_digits(p, 2)) < 0)
+				return -1;
+			p += 2;
+		}
+		off = sign * (hh * 3600L + mm * 60L);
+	} else if (*p == 'Z') {
+		p++;
+	}
+	if (*p)
+		return -1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	return t - off;
+}
+
+/* dxl_check_doc - refuse DTDs that declare entities */
+static int dxl_check_doc(xmlDocPtr doc, GString *why)
+{
+	xmlDtdPtr dtd = doc->intSubset;
+
+	if (dtd && (dtd->entities || dtd->pentities || dtd->children)) {
+		g_string_printf(why, "DXL with an internal DTD subset (entity declarations): refused");
+		return 0;
+	}
+	if (!xmlDocGetRootElement(doc)) {
+		g_string_printf(why, "DXL without a root element");
+		return 0;
+	}
+	return 1;
+}
+
+#define DXL_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING \
+			   | XML_PARSE_NOERROR | XML_PARSE_COMPACT)
+
+xmlDocPtr dxl_parse_memory(const char *buf, size_t len, GString *why)
+{
+	xmlDocPtr doc;
+	xmlErrorPtr err;
+
+	if (len > INT_MAX) {
+		g_string_printf(why, "DXL too large");
+		return NULL;
+	}
+	xmlResetLastError();
+	doc = xmlReadMemory(buf, (int)len, NULL, NULL, DXL_PARSE_OPTIONS);
+	if (!doc) {
+		err = xmlGetLastError();
+		g_string_printf(why, "DXL not well-formed%s%s", err && err->message ? ": " : "",
+				err && err->message ? g_strstrip(err->message) : "");
+		if (err && err->line > 0)
+			g_string_append_printf(why, " (line %d)", err->line);
+		return NULL;
+	}
+	if (!dxl_check_doc(doc, why)) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+xmlDocPtr dxl_parse_file(const char *path, long max_size, GString *why)
+{
+	gchar  *buf = NULL;
+	gsize   len;
+	GError *err = NULL;
+	struct stat st;
+	xmlDocPtr doc;
+
+	if (stat(path, &st) != 0) {
+		g_string_printf(why, "%s: %s", path, g_strerror(errno));
+		return NULL;
+	}
+	if (max_size > 0 && st.st_size > max_size) {
+		g_string_printf(why, "%s: DXL larger than %ld bytes", path, max_size);
+		return NULL;
+	}
+	if (!g_file_get_contents(path, &buf, &len, &err)) {
+		g_string_printf(why, "%s", err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	doc = dxl_parse_memory(buf, len, why);
+	g_free(buf);
+	return doc;
+}
+
+int dxl_name_is(const xmlNode *node, const char *name)
+{
+	return node && node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0;
+}
+
+xmlNodePtr dxl_child(const xmlNode *node, const char *name)
+{
+	xmlNodePtr c;
+
+	for (c = node ? node->children : NULL; c; c = c->next)
+		if (dxl_name_is(c, name))
+			return c;
+	return NULL;
+}
+
+char   *dxl_text_value(const xmlNode *text)
+{
+	GString *s = g_string_new(NULL);
+	const xmlNode *c;
+
+	for (c = text ? text->children : NULL; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			g_string_append(s, (const char *)c->content);
+		} else if (dxl_name_is(c, "break")) {
+			g_string_append_c(s, '\n');
+		} else if (dxl_name_is(c, "nonxmlchar")) {
+			xmlChar *v = xmlGetProp(c, BAD_CAST "value");
+			long    ch = v ? strtol((const char *)v, NULL, 16) : 0;
+
+			if (ch > 0 && ch < 0x20)
+				g_string_append_c(s, (char)ch);
+			xmlFree(v);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+void dxl_xml_safe(char *text)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)text; p && *p; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			*p = '?';
+		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] & 0xfe) == 0xbe)
+			p[2] = 0xbd;			/* U+FFFD */
+	}
+}

@@ -1,0 +1,83 @@
+/*++
+ * NAME
+ *	richtext 3
+ * SUMMARY
+ *	DXL rich text to text/plain and text/html
+ * DESCRIPTION
+ *	richtext_render() walks the <richtext> of an item (DXL, any
+ *	namespace) and builds two renderings at once: plain UTF-8 text and
+ *	an HTML document made with libxml2's tree and HTML serializer (so
+ *	every text and attribute is escaped by libxml2, never pasted).
+ *
+ *	    <par>                   a paragraph: <p>, a line of text; when
+ *	                            its <pardef> has list=bullet (or number,
+ *	                            alpha..., roman...), an <li> of a <ul>
+ *	                            (<ol>), plain "* " ("1. ")
+ *	    <break/>                <br>, a newline
+ *	    <run><font style=... color=... size=.../>
+ *	                            <b> <i> <u> <s> and a <span style=...>
+ *	                            for colour and size (checked values)
+ *	    <table>/<tablerow>/<tablecell>
+ *	                            <table border=1>; plain: cells by tabs
+ *	    <urllink href=...>      <a href> (http, https, ftp, mailto,
+ *	                            notes only); plain: text <url>
+ *	    <doclink ...>           <a href="notes://server/replica/view/doc">;
+ *	                            plain: text <notes://...>; each one is
+ *	                            also returned for an .ndl attachment;
+ *	                            with doclink_text_only, its text alone
+ *	    <attachmentref name=... displayname=...>
+ *	                            [name] in both; the name is returned
+ *	    <horizrule/>            <hr>, a line of dashes
+ *	    <nonxmlchar value=hex/> the character (controls except tab
+ *	                            dropped)
+ *	    anything else           its text content, recursively
+ *
+ *	The walk is bounded: nesting deeper than RICHTEXT_MAX_DEPTH fails.
+ * DIAGNOSTICS
+ *	richtext_render() returns 0 and explains in why.
+ *--*/
+#ifndef LME_RICHTEXT_H
+#define LME_RICHTEXT_H
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#define RICHTEXT_MAX_DEPTH	64
+
+struct richtext_doclink {
+	char   *url;			/* notes://server/replica/view/document */
+	char   *server;			/* as given (canonical), or NULL */
+	char   *replica;		/* 16 hex digits, or NULL */
+	char   *view;			/* 32 hex digits, or NULL */
+	char   *document;		/* 32 hex digits, or NULL */
+	char   *description;		/* or NULL */
+};
+
+struct richtext {
+	GString *plain;			/* text/plain, UTF-8, LF line ends */
+	xmlDocPtr html;			/* an HTML document */
+	xmlNodePtr body;		/* its <body>, to append to */
+	GPtrArray *doclinks;		/* of struct richtext_doclink */
+	GPtrArray *attachrefs;		/* of xmlNode <attachmentref> (borrowed) */
+	int     doclink_text_only;	/* doclinks as their text, no notes:// link */
+};
+
+/* richtext_new - empty renderings */
+struct richtext *richtext_new(void);
+void    richtext_free(struct richtext *rt);
+
+/* richtext_render - append the rendering of a <richtext> element */
+int     richtext_render(struct richtext *rt, const xmlNode *richtext, GString *why);
+
+/* richtext_append_text - append plain text (a <text> item) to both */
+void    richtext_append_text(struct richtext *rt, const char *text);
+
+/* richtext_html - the HTML document serialized as UTF-8 (g_free) */
+char   *richtext_html(struct richtext *rt);
+
+/* richtext_notes_url - notes://server/replica/view/document from the
+ * attributes of a <doclink> (g_free) */
+char   *richtext_notes_url(const char *server, const char *replica, const char *view,
+			   const char *document);
+
+#endif
