@@ -315,3 +315,27 @@ PY
 	run cat "$T/mexout.log"
 	assert_output --partial "milter listening on unix:$T/milter.sock"
 }
+
+@test "milter: the MTA's own hop counts (Postfix keeps its Received: to itself): 25 given is a loop" {
+	with_postfix
+	run python3 - "$PF_PORT" <<'PY'
+import smtplib, sys
+for n in (24, 25):
+    s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+    hdrs = "".join("Received: from h%d by h%d; Sat, 1 Nov 2025 10:00:00 +0000\r\n" % (i, i) for i in range(n))
+    s.sendmail("jane@partner.example", ["john.smith@notes.example.com"],
+               hdrs + "Subject: hops %d\r\n\r\nbody\r\n" % n)
+    s.quit()
+PY
+	assert_success
+	wait_for 1 queue_count badmail
+	wait_for 1 queue_count readyout
+	run grep -l "Subject: hops 24" "$T"/spool/readyout/new/*
+	assert_success
+	run cat "$T"/spool/readyout/new/*
+	assert_output --partial "hops 25"
+	assert_output --regexp "Received: from [^ ]+ \(localhost \[127.0.0.1\]\)"
+	assert_output --partial "(lme mexout) with SMTP id"
+	run cat "$T"/spool/badmail/new/*.reason
+	assert_output --partial "mail loop"
+}
