@@ -339,3 +339,29 @@ PY
 	run cat "$T"/spool/badmail/new/*.reason
 	assert_output --partial "mail loop"
 }
+
+@test "-enqueue as a Postfix pipe transport (the master.cf lines of mexout(8))" {
+	require_root
+	mkdir -p "$T/spool"
+	chown -R nobody "$T/spool"
+	PF_MAIN_EXTRA="transport_maps = inline:{notes.example.com=lme:}
+lme_destination_recipient_limit = 50"
+	PF_MASTER_EXTRA="lme unix - n n - - pipe
+  flags=q null_sender= user=nobody
+  argv=$BIN/mexout -enqueue -c $T/lme.conf -f \${sender} -- \${recipient}"
+	postfix_start ""
+	run send jane@partner.example john.smith@notes.example.com
+	assert_success
+	run send jane@partner.example nobody@notes.example.com
+	assert_success
+	postfix_wait_idle
+	wait_for 1 queue_count mts-out
+	run cat "$T"/spool/mts-out/new/*
+	assert_output --partial "rcpt smtp=john.smith@notes.example.com"
+	assert_output --partial "sender jane@partner.example"
+	assert_output --partial "hops 1"
+	run postfix_log
+	assert_output --regexp "to=<john.smith@notes.example.com>, relay=lme, .*status=sent"
+	# 67 (EX_NOUSER) is a bounce for Postfix, with mexout's reason
+	assert_output --regexp "to=<nobody@notes.example.com>, relay=lme, .*status=bounced .*does not translate"
+}

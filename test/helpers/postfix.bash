@@ -8,6 +8,8 @@
 #                              Mail for @local.test.example goes to the
 #                              maildir $PF/vmail/box/; everything else that
 #                              is not removed by the milter is discarded (and logged).
+#                              $PF_MAIN_EXTRA and $PF_MASTER_EXTRA, when
+#                              set, are appended to main.cf and master.cf.
 # postfix_stop                 stops it (call it in teardown, always).
 # postfix_log                  the private maillog ($PF/maillog).
 # postfix_wait_idle            waits until the private queue is empty.
@@ -74,6 +76,7 @@ maillog_file_prefixes = $PF
 biff = no
 smtputf8_enable = no
 multi_instance_enable = no
+${PF_MAIN_EXTRA:-}
 CF
 	cat > "$PF/etc/master.cf" <<CF
 127.0.0.1:$PF_PORT inet n - n - - smtpd
@@ -94,6 +97,7 @@ virtual   unix - n n - - virtual
 anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
+${PF_MASTER_EXTRA:-}
 CF
 	postfix -c "$PF/etc" check >"$PF/check.log" 2>&1 || { cat "$PF/check.log"; return 1; }
 	postfix -c "$PF/etc" start >"$PF/start.log" 2>&1 || { cat "$PF/start.log"; return 1; }
