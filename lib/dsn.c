@@ -333,8 +333,7 @@ static char *dsn_write(struct spool_queue *mts_in, const struct envelope *env,
 	char   *id = spool_new_id();
 	int     ok;
 
-	re->id = g_strdup(id);
-	re->sender = g_strdup("");
+	re->id = g_strdup(id);			/* envelope_new(): sender "" */
 	re->report = 1;
 	r = envelope_add_rcpt(re, env->sender, NULL);
 	r->notify = g_strdup("NEVER");

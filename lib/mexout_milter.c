@@ -61,6 +61,7 @@ struct mm_conn {
 
 static struct mexout *mm_mx;
 static pthread_t mm_thread;
+static char *mm_spec;			/* libmilter keeps this pointer */
 static int mm_started;
 static volatile int mm_stopping;
 static gint mm_busy;			/* end-of-message callbacks running */
@@ -499,21 +500,19 @@ static void *mm_run(void *arg)
 
 int mexout_milter_start(struct mexout *mx, const char *spec, GString *why)
 {
-	char   *s = g_strdup(spec);
 	int     err;
 
 	mm_mx = mx;
 	if (smfi_register(mm_desc) != MI_SUCCESS) {
 		g_string_printf(why, "milter: smfi_register failed");
-		g_free(s);
 		return 0;
 	}
-	if (smfi_setconn(s) != MI_SUCCESS || smfi_opensocket(1) != MI_SUCCESS) {
+	g_free(mm_spec);
+	mm_spec = g_strdup(spec);
+	if (smfi_setconn(mm_spec) != MI_SUCCESS || smfi_opensocket(1) != MI_SUCCESS) {
 		g_string_printf(why, "milter: cannot listen on \"%s\"", spec);
-		g_free(s);
 		return 0;
 	}
-	/* libmilter keeps the pointer given to smfi_setconn: s stays */
 	if ((err = pthread_create(&mm_thread, NULL, mm_run, NULL)) != 0) {
 		g_string_printf(why, "milter: thread: %s", g_strerror(err));
 		return 0;
