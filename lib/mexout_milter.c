@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -513,6 +514,10 @@ int mexout_milter_start(struct mexout *mx, const char *spec, GString *why)
 		g_string_printf(why, "milter: cannot listen on \"%s\"", spec);
 		return 0;
 	}
+	/* a unix socket: the MTA (in our group) must be able to connect */
+	if ((g_str_has_prefix(spec, "unix:") || g_str_has_prefix(spec, "local:"))
+	    && chmod(strchr(spec, ':') + 1, 0660) != 0)
+		msg_warn("milter: chmod 0660 %s: %s", strchr(spec, ':') + 1, g_strerror(errno));
 	if ((err = pthread_create(&mm_thread, NULL, mm_run, NULL)) != 0) {
 		g_string_printf(why, "milter: thread: %s", g_strerror(err));
 		return 0;

@@ -314,6 +314,7 @@ PY
 	wait_for 1 sh -c "[ -S '$T/milter.sock' ] && echo 1"
 	run cat "$T/mexout.log"
 	assert_output --partial "milter listening on unix:$T/milter.sock"
+	assert_equal "$(stat -c %a "$T/milter.sock")" 660
 }
 
 @test "milter: the MTA's own hop counts (Postfix keeps its Received: to itself): 25 given is a loop" {
@@ -364,4 +365,16 @@ lme_destination_recipient_limit = 50"
 	assert_output --regexp "to=<john.smith@notes.example.com>, relay=lme, .*status=sent"
 	# 67 (EX_NOUSER) is a bounce for Postfix, with mexout's reason
 	assert_output --regexp "to=<nobody@notes.example.com>, relay=lme, .*status=bounced .*does not translate"
+}
+
+@test "worker: readyout that cannot be written defers (exit 75), the message stays in mts-out" {
+	run enqueue -f jane@partner.example -- john.smith@notes.example.com
+	assert_success
+	mkdir -p "$T/spool/readyout"
+	touch "$T/spool/readyout/tmp"
+	run "$BIN/mexout" -1 -f
+	assert_failure 75
+	assert_output --partial "status=deferred"
+	assert_equal "$(queue_count mts-out)" 1
+	assert_equal "$(queue_count badmail)" 0
 }
