@@ -81,6 +81,7 @@ static int init(struct stage_ctx *ctx)
 	if (!mx)
 		return 0;
 	ctx->data = mx;
+	g_free(spool_new_id());		/* its host name cache, before threads */
 	if (!ctx->once && ctx->conf->milter && !mexout_milter_start(mx, ctx->conf->milter, ctx->why))
 		return 0;
 	return 1;
