@@ -305,6 +305,8 @@ int mexout_enqueue(struct mexout *mx, const char *sender, char **rcpts, int nrcp
 		code = EX_DATAERR;
 		goto out;
 	}
+	if (!g_ascii_strcasecmp(s, "MAILER-DAEMON"))
+		*s = 0;				/* Postfix pipe(8)'s null sender */
 	g_free(env->sender);
 	env->sender = s;
 	for (i = 0; i < nrcpt && code == EX_OK; i++) {

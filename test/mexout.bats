@@ -222,9 +222,13 @@ PY
 	assert_output --partial "part3=text/rfc822-headers"
 }
 
-@test "worker: no DSN to the null sender" {
+@test "worker: no DSN to the null sender (also MAILER-DAEMON, pipe's null sender)" {
 	run enqueue -f '' -- john.smith@notes.example.com
 	assert_success
+	run enqueue -f MAILER-DAEMON -- john.smith@notes.example.com
+	assert_success
+	run grep -c '^sender $' "$T"/spool/mts-out/new/*
+	refute_output --partial ":0"
 	: > "$T/maps/addresses"
 	run "$BIN/mexout" -1 -f
 	assert_success
@@ -377,4 +381,10 @@ lme_destination_recipient_limit = 50"
 	assert_output --partial "status=deferred"
 	assert_equal "$(queue_count mts-out)" 1
 	assert_equal "$(queue_count badmail)" 0
+}
+
+@test "unit: mexout_strip, mexout_clean, mexout_hops, dsn_notify_wants" {
+	run "$LME_ROOT/test/unit/mexout_test"
+	assert_success
+	assert_output --regexp "[0-9]+ tests, 0 failed"
 }
