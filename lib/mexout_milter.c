@@ -4,8 +4,9 @@
  * SUMMARY
  *	mexout's libmilter filter: Notes recipients off the MTA into mts-out
  * DESCRIPTION
- *	See mexout_milter.h.  libmilter calls the callbacks below from one
- *	thread per SMTP connection; each connection has its private data
+ *	See mexout_milter.h.  libmilter calls the callbacks below from its
+ *	threads (Debian's is built with a pool of workers), one connection
+ *	at a time per thread; each connection has its private data
  *	(struct mm_conn, smfi_setpriv), and everything shared is behind the
  *	mutex of struct mexout.
  *--*/
@@ -64,7 +65,7 @@ static struct mexout *mm_mx;
 static pthread_t mm_thread;
 static char *mm_spec;			/* libmilter keeps this pointer */
 static int mm_started;
-static volatile int mm_stopping;
+static gint mm_stopping;		/* atomic: set once at stop */
 static gint mm_busy;			/* end-of-message callbacks running */
 
 #define MM_STOP_WAIT	3000		/* ms to let them finish at stop */
@@ -390,7 +391,7 @@ static sfsistat mm_eom(SMFICTX *ctx)
 
 	if (!c->in_msg || c->notes->len == 0)
 		goto out;
-	if (mm_stopping) {
+	if (g_atomic_int_get(&mm_stopping)) {
 		smfi_setreply(ctx, "451", "4.3.2", "Lotus Notes gateway shutting down, try again later");
 		res = SMFIS_TEMPFAIL;
 		goto out;
@@ -492,7 +493,7 @@ static void *mm_run(void *arg)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	r = smfi_main();
-	if (!mm_stopping) {
+	if (!g_atomic_int_get(&mm_stopping)) {
 		msg_error("milter stopped by itself (%s); stopping", r == MI_SUCCESS ? "no error" : "error");
 		kill(getpid(), SIGTERM);
 	}
@@ -533,7 +534,7 @@ int mexout_milter_stop(void)
 
 	if (!mm_started)
 		return 0;
-	mm_stopping = 1;
+	g_atomic_int_set(&mm_stopping, 1);
 
 	/*
 	 * smfi_stop() waits for a mutex that libmilter's listener holds for
