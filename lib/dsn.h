@@ -16,7 +16,11 @@
  *	excludes the action (NOTIFY=NEVER, or no SUCCESS for "delivered").
  *
  *	The new report's queue id is logged against the original's, as
- *	Postfix does: "ID: sender non-delivery notification: NEWID".
+ *	Postfix does: "ID: sender non-delivery notification: NEWID"
+ *	("delay" or "delivery status" instead of "non-delivery" for the
+ *	other actions).  The report's one recipient has NOTIFY=NEVER.
+ *	The report is about one kind of event: give it recipients with the
+ *	same action (a "failed" one decides the subject when mixed).
  * DIAGNOSTICS
  *	0 and why when the report could not be queued (the caller defers).
  *--*/
@@ -43,5 +47,9 @@ struct dsn_rcpt {
 int     dsn_queue(const struct conf *conf, struct spool_queue *mts_in,
 		  const struct envelope *env, const char *msgpath,
 		  GPtrArray *rcpts, GString *why);
+
+/* dsn_notify_wants - a recipient's RFC 3461 NOTIFY (NULL: the default,
+ * FAILURE,DELAY) asks for a report of this action */
+int     dsn_notify_wants(const char *notify, const char *action);
 
 #endif

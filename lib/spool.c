@@ -58,12 +58,13 @@ int spool_id_ok(const char *id)
 
 char   *spool_new_id(void)
 {
-	static unsigned counter;
+	static gint counter;		/* atomic: mexout's milter threads share it */
 	struct timespec ts;
+	unsigned n = (unsigned)g_atomic_int_add(&counter, 1) + 1;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return g_strdup_printf("%lld.M%06ldP%ldQ%u.%s", (long long)ts.tv_sec,
-			       ts.tv_nsec / 1000, (long)getpid(), ++counter, spool_host());
+			       ts.tv_nsec / 1000, (long)getpid(), n, spool_host());
 }
 
 /* spool_mkdir - mkdir that accepts an existing directory */

@@ -318,6 +318,8 @@ int stage_main(int argc, char **argv, const struct stage *s)
 		if (!stage_stop && ready == 0)
 			stage_wait(&ctx, timeout);
 	}
+	if (s->fini)
+		s->fini(&ctx);
 	if (!ctx.once)
 		msg_info("stopping");
 	g_hash_table_destroy(ctx.queues);

@@ -88,6 +88,8 @@ struct stage {
 	/* optional second input queue and its callback (see above) */
 	const char *input2;
 	enum stage_result (*process2)(struct stage_ctx *ctx, struct spool_claim *c);
+	/* after the loop ends (SIGTERM or -1), before the queues close */
+	void    (*fini)(struct stage_ctx *ctx);
 };
 
 /* stage_main - run the stage; returns the exit status */
