@@ -263,7 +263,8 @@ PY
 	small=$(enqueue "$FX/plain.eml")
 	run "$BIN/mexnts" -1 -f
 	assert_success
-	assert_output --partial "$big: dsn_queue"
+	assert_output --partial "$big: sender non-delivery notification"
+	[ "$(queue_count mts-in)" -eq 1 ]
 	assert_file_exists "$T/spool/badmail/new/$big"
 	grep -q 'exceeds max_message_size 2048' "$T/spool/badmail/new/$big.reason"
 	assert_file_exists "$T/spool/mail.box/new/$small"
