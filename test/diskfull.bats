@@ -4,6 +4,7 @@
 # when space returns; nothing lost, nothing half-written in new/.
 
 load helpers/common
+load helpers/postfix
 
 setup() {
 	lme_setup
@@ -16,6 +17,11 @@ setup() {
 }
 
 teardown() {
+	postfix_stop 2>/dev/null
+	if [ -n "${MEXOUT_PID:-}" ]; then
+		kill "$MEXOUT_PID" 2>/dev/null
+		wait "$MEXOUT_PID" 2>/dev/null
+	fi
 	if [ -n "${FS:-}" ]; then
 		umount "$FS" 2>/dev/null
 		rmdir "$FS"
@@ -92,4 +98,39 @@ no_partial_files() {
 	assert_success
 	[ "$(ls "$FS/spool/readyout/new" | wc -l)" = 0 ]
 	[ "$(cat "$FS"/spool/mail.box/new/* | grep -o 'full-[0-9]*@example.com' | sort -u | wc -l)" = 8 ]
+}
+
+@test "disk full: mexout -enqueue exits 75 and leaves nothing half-written; 0 when space returns" {
+	"$BIN/mexout" -1 -c "$T/lme.conf" 2>/dev/null || true	# create the queues
+	fill
+	run sh -c "head -c 300000 /dev/zero | tr '\\0' x | \"$BIN/mexout\" -enqueue -c \"$T/lme.conf\" -f jane@example.com -- john.smith@notes.example.com"
+	assert_failure 75
+	[ "$(ls "$FS/spool/mts-out/new" | wc -l)" = 0 ]
+	[ "$(ls "$FS/spool/mts-out/tmp" | wc -l)" = 0 ]
+	rm -f "$FS/filler"
+	run sh -c "printf 'Subject: x\\n\\nbody\\n' | \"$BIN/mexout\" -enqueue -c \"$T/lme.conf\" -f jane@example.com -- john.smith@notes.example.com"
+	assert_success
+	[ "$(ls "$FS/spool/mts-out/new" | wc -l)" = 1 ]
+}
+
+@test "disk full: the milter answers 451 (the sending MTA keeps it and retries); accepted when space returns" {
+	MPORT=$(free_port)
+	lme_conf_set mexout milter "inet:$MPORT@127.0.0.1"
+	"$BIN/mexout" -f -c "$T/lme.conf" >"$T/mexout.log" 2>&1 &
+	MEXOUT_PID=$!
+	wait_port "$MPORT"
+	postfix_start "inet:127.0.0.1:$MPORT"
+	head -c 200000 /dev/zero | tr '\0' y | fold -w 70 > "$T/big.txt"
+	fill
+	run swaks --server "127.0.0.1:$PF_PORT" --from jane@partner.example \
+		--to john.smith@notes.example.com --body "$T/big.txt"
+	assert_failure
+	assert_output --partial "<** 451 4.3.0"
+	[ "$(ls "$FS/spool/mts-out/new" | wc -l)" = 0 ]
+	[ "$(ls "$FS/spool/mts-out/tmp" | wc -l)" = 0 ]
+	rm -f "$FS/filler"
+	run swaks --server "127.0.0.1:$PF_PORT" --from jane@partner.example \
+		--to john.smith@notes.example.com --body "space again"
+	assert_success
+	assert_output --partial "250 2.0.0 Ok: queued"
 }
