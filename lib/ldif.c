@@ -151,7 +151,8 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 
 	if ((rc = get_line(r, out)) <= 0)
 		goto done;
-	while ((rc = get_line(r, next)) > 0) {
+	/* a blank line ends a record: nothing continues it (RFC 2849) */
+	while (out->len > 0 && (rc = get_line(r, next)) > 0) {
 		if (next->len == 0 || next->str[0] != ' ') {
 			r->pending = g_string_new(next->str);
 			break;
@@ -170,6 +171,20 @@ done:
 		g_string_printf(why, "line %ld: line longer than %d bytes", r->line, LDIF_LINE_MAX);
 	g_string_free(next, TRUE);
 	return rc;
+}
+
+/* ldif_name_ok - an attribute description: a letter or digit, then
+ * letters, digits, '-', '.' and ';' options (RFC 2849 AttributeDescription) */
+static int ldif_name_ok(const char *s, size_t len)
+{
+	size_t  i;
+
+	if (len == 0 || !g_ascii_isalnum(s[0]))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!g_ascii_isalnum(s[i]) && s[i] != '-' && s[i] != '.' && s[i] != ';')
+			return 0;
+	return 1;
 }
 
 int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
@@ -204,6 +219,10 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 
 		if (colon == NULL || colon == line->str) {
 			g_string_printf(why, "line %ld: expected ATTRIBUTE: VALUE", r->line);
+			goto bad;
+		}
+		if (!ldif_name_ok(line->str, (size_t)(colon - line->str))) {
+			g_string_printf(why, "line %ld: bad attribute name", r->line);
 			goto bad;
 		}
 		name = g_ascii_strdown(line->str, colon - line->str);

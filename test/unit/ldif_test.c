@@ -74,6 +74,9 @@ int main(void)
 	CHECK(read_all("dn: x\na:< file:///etc/passwd\n", why, NULL, NULL) < 0, "URL value refused");
 	CHECK(read_all("dn: x\na:: /w==\n", why, NULL, NULL) < 0, "non-UTF-8 value refused");
 	CHECK(read_all("dn: x\nnocolon\n", why, NULL, NULL) < 0, "line without colon refused");
+	CHECK(read_all("dn: x\nbad name: c\n", why, NULL, NULL) < 0, "attribute name with a blank refused");
+	n = read_all("dn: x\na: 1\n\n  y: 2\n", why, NULL, NULL);
+	CHECK(n < 0, "a blank line is never continued: \" y\" is no attribute (found by fuzz_ldif): %d", n);
 	{
 		GString *big = g_string_new("dn: x\na: ");
 
