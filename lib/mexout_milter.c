@@ -59,6 +59,7 @@ struct mm_conn {
 	int     nheaders;
 	char   *first_received;		/* the first header, when Received: */
 	int     leadspc;		/* header values come as they are */
+	unsigned long noreply;		/* SMFIP_NR_* agreed with the MTA */
 };
 
 static struct mexout *mm_mx;
@@ -145,9 +146,11 @@ static sfsistat mm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_REJECT;
 	}
 	*pf0 = SMFIF_DELRCPT;
-	*pf1 = f1 & SMFIP_HDR_LEADSPC;
+	/* no reply wanted to connect and HELO: we never refuse there */
+	*pf1 = f1 & (SMFIP_HDR_LEADSPC | SMFIP_NR_CONN | SMFIP_NR_HELO);
 	*pf2 = *pf3 = 0;
 	mm_conn_get(ctx)->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
+	mm_conn_get(ctx)->noreply = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO);
 	return SMFIS_CONTINUE;
 }
 
@@ -169,7 +172,7 @@ static sfsistat mm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	g_free(c->client_addr);
 	c->client_name = mexout_clean(hostname && *hostname ? hostname : "unknown", MM_FIELD_MAX);
 	c->client_addr = mexout_clean(addr && *addr ? addr : "unknown", MM_FIELD_MAX);
-	return SMFIS_CONTINUE;
+	return (c->noreply & SMFIP_NR_CONN) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* mm_helo - remember the HELO name */
@@ -179,7 +182,7 @@ static sfsistat mm_helo(SMFICTX *ctx, char *helo)
 
 	g_free(c->helo);
 	c->helo = mexout_clean(helo, MM_FIELD_MAX);
-	return SMFIS_CONTINUE;
+	return (c->noreply & SMFIP_NR_HELO) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* mm_envfrom - a new message: its sender, RET and ENVID */
@@ -246,6 +249,15 @@ static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 	}
 	g_free(addr);
 	return SMFIS_CONTINUE;
+}
+
+/* mm_data - no Notes recipient: the MTA keeps the message to itself, and
+ * we skip its headers and body */
+static sfsistat mm_data(SMFICTX *ctx)
+{
+	struct mm_conn *c = mm_conn_get(ctx);
+
+	return c->notes->len == 0 ? SMFIS_ACCEPT : SMFIS_CONTINUE;
 }
 
 /* mm_too_big - refuse the message when it outgrew max_message_size */
@@ -479,6 +491,7 @@ static struct smfiDesc mm_desc = {
 	.xxfi_abort = mm_abort,
 	.xxfi_close = mm_close,
 	.xxfi_negotiate = mm_negotiate,
+	.xxfi_data = mm_data,
 };
 
 /* mm_run - the milter thread */
