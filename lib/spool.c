@@ -216,6 +216,7 @@ static int spool_stamp_due(struct spool_writer *w, GString *why)
 }
 
 /* The batch of this thread (mexout's milter threads never have one). */
+#define SPOOL_BATCH_FSYNC 2		/* up to this many: fsync each, not syncfs */
 static _Thread_local GPtrArray *spool_batch;
 
 void spool_batch_begin(void)
@@ -245,10 +246,32 @@ int spool_batch_end(GString *why)
 		g_ptr_array_free(b, TRUE);
 		return 1;
 	}
-	/* one sync for the data of every file in the batch */
-	if (syncfs(((struct spool_writer *)g_ptr_array_index(b, 0))->q->newfd) != 0) {
+	/*
+	 * One sync for the data of every file in the batch.  syncfs() also
+	 * writes whatever else is dirty on the file system, so a batch of one
+	 * or two (an idle pipeline) is better served by fsync() of its files.
+	 */
+	if (b->len <= SPOOL_BATCH_FSYNC) {
+		for (i = 0; i < b->len && ok; i++) {
+			struct spool_writer *w = g_ptr_array_index(b, i);
+
+			if (fsync(fileno(w->fp)) != 0) {
+				g_string_printf(why, "fsync %s: %s", w->tmppath, g_strerror(errno));
+				ok = 0;
+			}
+		}
+	} else if (syncfs(((struct spool_writer *)g_ptr_array_index(b, 0))->q->newfd) != 0) {
 		g_string_printf(why, "syncfs: %s", g_strerror(errno));
 		ok = 0;
+	}
+	for (i = 0; i < b->len; i++) {
+		struct spool_writer *w = g_ptr_array_index(b, i);
+
+		if (fclose(w->fp) != 0 && ok) {
+			g_string_printf(why, "close %s: %s", w->tmppath, g_strerror(errno));
+			ok = 0;
+		}
+		w->fp = NULL;
 	}
 	STEP("batch-synced");
 	dirs = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -298,13 +321,7 @@ int spool_commit(struct spool_writer *w, GString *why)
 		STEP("written");
 		if (!spool_stamp_due(w, why))
 			goto fail;
-		if (fclose(w->fp) != 0) {
-			w->fp = NULL;
-			g_string_printf(why, "close %s: %s", w->tmppath, g_strerror(errno));
-			goto fail;
-		}
-		w->fp = NULL;
-		g_ptr_array_add(spool_batch, w);
+		g_ptr_array_add(spool_batch, w);	/* closed by spool_batch_end */
 		return 1;
 	}
 
@@ -352,6 +369,14 @@ fail:
 	spool_abort(w);
 	errno = saved;
 	return 0;
+}
+
+time_t spool_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec;
 }
 
 static int spool_cmp_ready(gconstpointer a, gconstpointer b)

@@ -94,7 +94,8 @@ int     spool_commit(struct spool_writer *w, GString *why);
 /* Group commit.  Between spool_batch_begin() and spool_batch_end(),
  * spool_commit() on this thread flushes and closes the file but leaves it
  * in tmp/, unsynced and invisible; spool_batch_end() then makes every file
- * of the batch durable with one syncfs(), renames them into new/ and
+ * of the batch durable with one syncfs() (an fsync of each for a batch of
+ * one or two), renames them into new/ and
  * fsyncs each new/ once.  Nothing is visible, and so nothing may be
  * acknowledged, before it is durable.  spool_batch_end() returns 0 and
  * removes the batch's files when the sync fails. */
@@ -105,6 +106,11 @@ int     spool_batch_size(void);
 
 /* spool_abort - give up a write; frees w */
 void    spool_abort(struct spool_writer *w);
+
+/* spool_now - the current time for spool_ready(): from the precise clock,
+ * never behind the time stamps the kernel puts on new files (time(2) may
+ * be, by a tick, at the turn of a second) */
+time_t  spool_now(void);
 
 /* spool_ready - ids in new/ due now, oldest first; *next_due: earliest
  * deferred time (0 if none) */

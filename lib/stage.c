@@ -178,7 +178,7 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 			int *deferred, time_t *next)
 {
 	time_t  due = 0;
-	GPtrArray *ids = spool_ready(in, ctx->once ? (time_t)G_MAXINT32 : time(NULL), &due);
+	GPtrArray *ids = spool_ready(in, ctx->once ? (time_t)G_MAXINT32 : spool_now(), &due);
 	guint   i, ready = ids->len;
 
 	if (ctx->conf->group_commit > 1)
@@ -313,8 +313,8 @@ int stage_main(int argc, char **argv, const struct stage *s)
 			stage_hup = 0;
 			stage_reload(&ctx, cpath);
 		}
-		if (next_due && next_due - time(NULL) < timeout)
-			timeout = next_due > time(NULL) ? (int)(next_due - time(NULL)) : 0;
+		if (next_due && next_due - spool_now() < timeout)
+			timeout = next_due > spool_now() ? (int)(next_due - spool_now()) : 0;
 		if (!stage_stop && ready == 0)
 			stage_wait(&ctx, timeout);
 	}
