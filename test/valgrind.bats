@@ -33,6 +33,7 @@ setup() {
 # vg PROGRAM ARGS... - run under memcheck; fails on any error it reports
 vg() {
 	run valgrind --quiet --error-exitcode=99 --leak-check=no --track-origins=no \
+		--suppressions="$LME_ROOT/test/valgrind.supp" \
 		--trace-children=no "$VBIN/$1" "${@:2}"
 	echo "$output" | grep -E '^==[0-9]+== ' | head -40
 	[ "$status" -ne 99 ]
