@@ -25,7 +25,12 @@ static const struct {
 	{GMIME_ADDRESS_TYPE_FROM, "From"},
 	{GMIME_ADDRESS_TYPE_TO, "To"},
 	{GMIME_ADDRESS_TYPE_CC, "Cc"},
+	{GMIME_ADDRESS_TYPE_SENDER, "Sender"},
+	{GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To"},
 };
+
+#define INBOUND_DNT	"Disposition-Notification-To"
+
 
 /* inbound_domain_is - the domain after the last @ of a is d */
 static int inbound_domain_is(const char *a, const char *d)
@@ -162,6 +167,33 @@ static void inbound_field(const struct conf *conf, const struct addrmap *map, GM
 	g_free(xname);
 }
 
+/* inbound_dnt - ReturnReceipt: the Notes address asking for the receipt,
+ * as an SMTP address in Disposition-Notification-To (RFC 8098) */
+static void inbound_dnt(const struct conf *conf, const struct addrmap *map, GMimeMessage *m)
+{
+	char   *xname = g_strdup_printf("%s%s", INBOUND_NOTES_HEADER, INBOUND_DNT);
+	const char *xval = g_mime_object_get_header(GMIME_OBJECT(m), xname);
+	InternetAddressList *out;
+	gchar **words, **w;
+	char   *text;
+
+	if (xval) {
+		out = internet_address_list_new();
+		words = inbound_split(xval);
+		for (w = words; *w; w++)
+			if (**w)
+				internet_address_list_add(out, inbound_mailbox(conf, map, *w, NULL, 1));
+		g_strfreev(words);
+		if (internet_address_list_length(out) > 0) {
+			text = internet_address_list_to_string(out, NULL, TRUE);
+			g_mime_object_set_header(GMIME_OBJECT(m), INBOUND_DNT, text, "utf-8");
+			g_free(text);
+		}
+		g_object_unref(out);
+	}
+	g_free(xname);
+}
+
 void inbound_headers(const struct conf *conf, const struct addrmap *map, GMimeMessage *m)
 {
 	GMimeHeaderList *hl;
@@ -171,6 +203,7 @@ void inbound_headers(const struct conf *conf, const struct addrmap *map, GMimeMe
 
 	for (i = 0; i < G_N_ELEMENTS(inbound_fields); i++)
 		inbound_field(conf, map, m, inbound_fields[i].type, inbound_fields[i].name);
+	inbound_dnt(conf, map, m);
 	hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
 	for (k = 0; k < g_mime_header_list_get_count(hl); k++) {
 		const char *n = g_mime_header_get_name(g_mime_header_list_get_header_at(hl, k));

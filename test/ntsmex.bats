@@ -328,7 +328,7 @@ PY
 	assert_output "ok"
 }
 
-@test "ntsmex then mexin: From, To and Cc come from the X-Lme-Notes headers (skipped without bin/mexin)" {
+@test "ntsmex then mexin: From, To, Cc and Disposition-Notification-To come from the X-Lme-Notes headers (skipped without bin/mexin)" {
 	[ -x "$BIN/mexin" ] || skip "bin/mexin not built in this tree"
 	mkdir -p "$T/out"
 	cat > "$T/sendmail" <<SH
@@ -350,6 +350,8 @@ SH
 	assert_line "From: John Smith <john.smith@notes.example.com>"
 	assert_line --regexp "^To: Zoe Partner <zoe@partner.example>"
 	assert_line --regexp "^Cc: Mary Major <IMCEANOTES-Mary\+20Major_Acme\+40Acme@example.com>"
+	# ReturnReceipt=1: the receipt goes back to the sender's SMTP form
+	assert_line "Disposition-Notification-To: John Smith <john.smith@notes.example.com>"
 	refute_line --regexp "^X-Lme-"
 }
 
