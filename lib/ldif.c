@@ -9,31 +9,22 @@
 #include <string.h>
 
 #include "ldif.h"
+#include "maptbl.h"
 
+/* The entries are maptbl's: the records carry what the tables mapped. */
 GHashTable *ldif_entry_new(void)
 {
-	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+	return maptbl_entry_new();
 }
 
 void ldif_entry_add(GHashTable *e, const char *attr, const char *value)
 {
-	char   *key = g_ascii_strdown(attr, -1);
-	GPtrArray *v = g_hash_table_lookup(e, key);
-
-	if (v == NULL) {
-		v = g_ptr_array_new_with_free_func(g_free);
-		g_hash_table_insert(e, key, v);
-	} else {
-		g_free(key);
-	}
-	g_ptr_array_add(v, g_strdup(value));
+	maptbl_entry_add(e, attr, value);
 }
 
 const char *ldif_entry_first(GHashTable *e, const char *attr)
 {
-	GPtrArray *v = g_hash_table_lookup(e, attr);
-
-	return (v && v->len) ? g_ptr_array_index(v, 0) : NULL;
+	return maptbl_entry_first(e, attr);
 }
 
 /* safe_value - RFC 2849 SAFE-STRING, and no trailing blank */

@@ -17,8 +17,9 @@
  *	unfolded line, LDIF_RECORD_MAX bytes and LDIF_VALUES_MAX values per
  *	record.  Decoded values must be valid UTF-8.
  *
- *	An entry is a GHashTable of lower-case attribute name -> GPtrArray
- *	of char * (the shape of maptbl_entry_new()).
+ *	An entry is a maptbl entry (maptbl_entry_new(): casefolded
+ *	attribute name -> GPtrArray of char *); ldif_entry_* are its names
+ *	here.
  * DIAGNOSTICS
  *	ldif_read() returns -1 and explains in why, with the line number.
  *--*/
