@@ -42,6 +42,7 @@
 #include "privs.h"
 #include "queue_info.h"
 #include "spool.h"
+#include "stats.h"
 #include "supervise.h"
 #include "version.h"
 
@@ -230,6 +231,7 @@ static void dispatch_metrics(struct dispatch *d)
 	text = g_string_new(NULL);
 	why = g_string_new(NULL);
 	queue_info_metrics(d->conf->spool, now, text);
+	stats_metrics(d->conf->spool, text);
 	supervise_metrics(d->sv, text);
 	if (!spool_write_file(d->conf->metrics_file, text->str, text->len, 0644, why))
 		msg_warn("metrics: %s", why->str);

@@ -43,6 +43,7 @@
 #include "msg.h"
 #include "privs.h"
 #include "queue_info.h"
+#include "stats.h"
 #include "spool.h"
 #include "version.h"
 
@@ -448,6 +449,7 @@ static int mexq_stats(const struct conf *conf, int prometheus)
 	if (prometheus) {
 		text = g_string_new(NULL);
 		queue_info_metrics(conf->spool, now, text);
+		stats_metrics(conf->spool, text);
 		fputs(text->str, stdout);
 		g_string_free(text, TRUE);
 		return 0;

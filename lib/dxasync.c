@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "notesdir.h"
 #include "spool.h"
+#include "stats.h"
 
 #define STATE_LINE_MAX	(64 * 1024)
 #define RECORDS_MAX	10000000L
@@ -1511,6 +1512,33 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 	return failed;
 }
 
+/* dxasync_stats - the last run of a direction, for the metrics file */
+static void dxasync_stats(const struct conf *conf, enum maptbl_dir d, long added, long changed,
+			  long deleted, long failed)
+{
+	const char *dir = dxasync_dir_name(d);
+	const char *what[] = {"added", "changed", "deleted", "failed"};
+	long    n[] = {added, changed, deleted, failed};
+	char   *sample, *file;
+	GString *why = g_string_new(NULL);
+	size_t  i;
+
+	sample = g_strdup_printf("lme_dxa_last_run_timestamp_seconds{direction=\"%s\"}", dir);
+	stats_set(sample, (double)time(NULL));
+	g_free(sample);
+	for (i = 0; i < G_N_ELEMENTS(what); i++) {
+		sample = g_strdup_printf("lme_dxa_last_run_entries{direction=\"%s\",action=\"%s\"}",
+					 dir, what[i]);
+		stats_set(sample, (double)n[i]);
+		g_free(sample);
+	}
+	file = g_strdup_printf("dxa-%s", dir);
+	if (!stats_write(conf->spool, file, why))
+		msg_warn("metrics: %s", why->str);
+	g_free(file);
+	g_string_free(why, TRUE);
+}
+
 int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct dxasync_opts *o,
 		      FILE *in, FILE *report, GString *why)
 {
@@ -1628,6 +1656,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	}
 	msg_info("%s: added %ld, changed %ld, deleted %ld, unchanged %ld, failed %ld",
 		 dxasync_dir_name(d), p.n[OP_ADD], p.n[OP_CHANGE], p.n[OP_DELETE], p.n[OP_SAME], failed);
+	dxasync_stats(conf, d, p.n[OP_ADD], p.n[OP_CHANGE], p.n[OP_DELETE], failed);
 	if (failed) {
 		g_string_printf(why, "%ld changes failed (the first: %s); they are retried on the next run",
 				failed, first_why->str);

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "privs.h"
 #include "stage.h"
+#include "stats.h"
 #include "version.h"
 
 static volatile sig_atomic_t stage_stop;
@@ -112,6 +113,35 @@ static void stage_flush(struct stage_ctx *ctx)
 		spool_batch_begin();
 }
 
+static int stage_stats_dirty;		/* counted since the last write */
+
+/* stage_count - one message's result, for the metrics */
+static void stage_count(struct stage_ctx *ctx, struct spool_queue *in, enum stage_result r)
+{
+	static const char *const names[] = {"sent", "deferred", "rejected"};
+	char   *sample = g_strdup_printf("lme_stage_messages_total{stage=\"%s\",queue=\"%s\",result=\"%s\"}",
+					 ctx->stage->name, in->name, names[r]);
+
+	stats_add(sample, 1);
+	g_free(sample);
+	stage_stats_dirty = 1;
+}
+
+/* stage_stats - write this stage's counters (at most once a second
+ * unless forced) */
+static void stage_stats(struct stage_ctx *ctx, int force)
+{
+	GString *why;
+
+	if (!stage_stats_dirty || (!force && !stats_write_due()))
+		return;
+	why = g_string_new(NULL);
+	if (!stats_write(ctx->conf->spool, ctx->stage->name, why))
+		msg_warn("metrics: %s", why->str);
+	g_string_free(why, TRUE);
+	stage_stats_dirty = 0;
+}
+
 /* stage_one - claim and process one message of queue in; returns its
  * result or -1 when another worker took it */
 static int stage_one(struct stage_ctx *ctx, struct spool_queue *in,
@@ -133,6 +163,7 @@ static int stage_one(struct stage_ctx *ctx, struct spool_queue *in,
 	g_string_truncate(ctx->why, 0);
 	ctx->defer_delay = 0;
 	r = process(ctx, c);
+	stage_count(ctx, in, r);
 	switch (r) {
 	case STAGE_DONE:
 		if (spool_batch_size() > 0) {
@@ -193,6 +224,7 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 	}
 	stage_flush(ctx);
 	spool_batch_end(NULL);			/* empty: just ends it */
+	stage_stats(ctx, 0);
 	g_ptr_array_free(ids, TRUE);
 	if (due && (!*next || due < *next))
 		*next = due;
@@ -320,6 +352,7 @@ int stage_main(int argc, char **argv, const struct stage *s)
 	}
 	if (s->fini)
 		s->fini(&ctx);
+	stage_stats(&ctx, 1);
 	if (!ctx.once)
 		msg_info("stopping");
 	g_hash_table_destroy(ctx.queues);

@@ -149,6 +149,10 @@ LDIF
 	f=$(last_import)
 	assert_equal "$(persons_in "$f")" 1
 	grep -q "<item name=\"JobTitle\"><text>Manager</text>" "$f"
+	# the last run's figures reach the metrics
+	run "$BIN/mexq" stats -p
+	assert_line 'lme_dxa_last_run_entries{direction="to-notes",action="changed"} 1'
+	assert_line --partial 'lme_dxa_last_run_timestamp_seconds{direction="to-notes"}'
 	sleep 1
 	"$BIN/dxa" -full -to-notes
 	assert_equal "$(persons_in "$(last_import)")" 12
