@@ -20,6 +20,7 @@
 #include "dsn.h"
 #include "envelope.h"
 #include "memo.h"
+#include "mime2dxl.h"
 #include "msg.h"
 #include "spool.h"
 #include "stage.h"
@@ -44,6 +45,7 @@ static void mexnts_map(struct stage_ctx *ctx)
 static int mexnts_init(struct stage_ctx *ctx)
 {
 	memo_init();
+	mime2dxl_scratch(ctx->conf->spool);
 	mexnts_map(ctx);
 	return stage_queue(ctx, SPOOL_MAIL_BOX) != NULL && stage_queue(ctx, SPOOL_MTS_IN) != NULL;
 }

@@ -7,6 +7,7 @@
 #include "dxl.h"
 #include "envelope.h"
 #include "memo.h"
+#include "mime2dxl.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 
@@ -27,6 +28,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
 		return 0;
 	if (!init++) {
 		memo_init();
+		mime2dxl_scratch("/tmp");
 		conf.notes_domain = "Acme";
 		conf.foreign_domain = "Exchange";
 		conf.smtp_domain = "example.com";

@@ -16,6 +16,7 @@
 
 #include "html2rt.h"
 #include "mime2dxl.h"
+#include "spool.h"
 #include "msg.h"
 #include "rtext.h"
 
@@ -494,10 +495,28 @@ static void m2d_walk(struct mime2dxl *m, GMimeObject *obj, int depth)
 	}
 }
 
+static char *m2d_scratch_dir;
+
+void mime2dxl_scratch(const char *dir)
+{
+	g_free(m2d_scratch_dir);
+	m2d_scratch_dir = g_strdup(dir);
+}
+
+/* m2d_tmpfile - an unnamed scratch file in the spool */
+static FILE *m2d_tmpfile(void)
+{
+	if (!m2d_scratch_dir) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return spool_tmpfile(m2d_scratch_dir);
+}
+
 /* m2d_tmp_stream - obj serialized into an unlinked temporary file */
 static GMimeStream *m2d_tmp_stream(GMimeObject *obj, GString *why)
 {
-	FILE   *fp = tmpfile();
+	FILE   *fp = m2d_tmpfile();
 	GMimeStream *s;
 
 	if (!fp) {
@@ -661,7 +680,7 @@ int mime2dxl_mime(struct dxl_writer *w, GMimeMessage *msg, GString *why)
 	ssize_t n;
 
 	g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
-	if ((fp = tmpfile()) == NULL) {
+	if ((fp = m2d_tmpfile()) == NULL) {
 		g_string_printf(why, "temporary file: %s", g_strerror(errno));
 		return 0;
 	}

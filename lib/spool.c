@@ -668,6 +668,26 @@ const char *spool_find(struct spool_queue *q, const char *id, char **path)
 	return where;
 }
 
+FILE   *spool_tmpfile(const char *dir)
+{
+	int     fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE   *fp;
+
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		/* no O_TMPFILE on this file system: a named file, unlinked at once */
+		char   *path = g_build_filename(dir, ".scratch.XXXXXX", NULL);
+
+		if ((fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600)) >= 0)
+			unlink(path);
+		g_free(path);
+	}
+	if (fd < 0)
+		return NULL;
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
 int spool_write_file(const char *path, const char *data, size_t len, int mode, GString *why)
 {
 	char   *tmp = g_strdup_printf("%s.tmp.%ld", path, (long)getpid());

@@ -350,3 +350,19 @@ PY
 	assert_success
 	assert_output --partial "0 failed"
 }
+
+@test "scratch files stay in the spool: nothing is opened in /tmp (nested message, native MIME)" {
+	command -v strace >/dev/null || skip "strace not installed"
+	enqueue "$FX/nested.eml" >/dev/null
+	run strace -f -e trace=open,openat -o "$T/trace" "$BIN/mexnts" -1 -f
+	assert_success
+	lme_conf_set mexnts body_format mime
+	enqueue "$FX/mixed.eml" >/dev/null
+	run strace -f -e trace=open,openat -o "$T/trace2" "$BIN/mexnts" -1 -f
+	assert_success
+	[ "$(queue_count mail.box)" = 2 ]
+	# tmpfile(3) would open "/tmp" with O_TMPFILE; ours open the spool
+	run grep -h 'O_TMPFILE' "$T/trace" "$T/trace2"
+	assert_output --partial "\"$T/spool\""
+	refute_output --partial '"/tmp"'
+}
