@@ -24,6 +24,8 @@
 
 void    (*spool_test_hook)(const char *step);
 
+static void spool_forget_crashes(struct spool_queue *q, const char *id);
+
 #define STEP(name) do { if (spool_test_hook) spool_test_hook(name); } while (0)
 
 /* A claim older than this whose owner we cannot see is taken back anyway. */
@@ -458,6 +460,7 @@ int spool_done(struct spool_claim *c, GString *why)
 		ok = 0;
 	}
 	STEP("removed");
+	spool_forget_crashes(c->q, c->id);
 	spool_claim_free(c);
 	return ok;
 }
@@ -505,6 +508,7 @@ int spool_move(struct spool_claim *c, struct spool_queue *to, GString *why)
 	} else {
 		ok = 1;
 		fsync(c->q->curfd);
+		spool_forget_crashes(c->q, c->id);
 	}
 	g_free(newpath);
 	spool_claim_free(c);
@@ -573,27 +577,119 @@ static int spool_owner_dead(int dfd, const char *name, char **id)
 	return fstatat(dfd, name, &st, 0) == 0 && st.st_ctime + SPOOL_STALE_CLAIM < time(NULL);
 }
 
-int spool_recover(struct spool_queue *q)
+/* spool_crashes - count one more death of a worker on message id: the
+ * count is kept in cur/.crashes.ID until the message leaves the queue */
+static int spool_crashes(struct spool_queue *q, const char *id)
+{
+	char   *name = g_strconcat(SPOOL_CRASH_PREFIX, id, NULL);
+	char    buf[32];
+	int     fd, n = 0;
+	ssize_t r;
+
+	if ((fd = openat(q->curfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0) {
+		if ((r = read(fd, buf, sizeof(buf) - 1)) > 0) {
+			buf[r] = 0;
+			n = atoi(buf);
+		}
+		n++;
+		snprintf(buf, sizeof(buf), "%d\n", n);
+		if (pwrite(fd, buf, strlen(buf), 0) < 0 || fsync(fd) != 0)
+			n = 1;			/* cannot count: never judge on it */
+		close(fd);
+	}
+	g_free(name);
+	return n;
+}
+
+/* spool_forget_crashes - the message left the queue: drop its count */
+static void spool_forget_crashes(struct spool_queue *q, const char *id)
+{
+	char   *name = g_strconcat(SPOOL_CRASH_PREFIX, id, NULL);
+
+	unlinkat(q->curfd, name, 0);
+	g_free(name);
+}
+
+struct spool_dead {
+	char   *name;			/* ID:PID:HOST in cur/ */
+	char   *id;
+	struct timespec claimed;	/* ctime: when it was renamed into cur/ */
+};
+
+/* spool_suspect - d is the last claim of its dead owner: the message it
+ * was working on when it died (the others waited for a group commit) */
+static int spool_suspect(GPtrArray *dead, const struct spool_dead *d)
+{
+	const char *owner = d->name + strlen(d->id);
+	guint   i;
+
+	for (i = 0; i < dead->len; i++) {
+		const struct spool_dead *o = g_ptr_array_index(dead, i);
+
+		if (o != d && strcmp(o->name + strlen(o->id), owner) == 0
+		    && (o->claimed.tv_sec > d->claimed.tv_sec
+			|| (o->claimed.tv_sec == d->claimed.tv_sec && o->claimed.tv_nsec > d->claimed.tv_nsec)))
+			return 0;
+	}
+	return 1;
+}
+
+int spool_recover(struct spool_queue *q, GPtrArray *poison)
 {
 	char   *path;
 	DIR    *d;
 	struct dirent *e;
 	int     n = 0;
 	char   *id;
+	GPtrArray *dead = g_ptr_array_new();
+	guint   i;
 
 	path = g_build_filename(q->dir, "cur", NULL);
 	if ((d = opendir(path)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
+			struct spool_dead *x;
+			struct stat st;
+
 			id = NULL;
-			if (e->d_name[0] != '.' && spool_owner_dead(dirfd(d), e->d_name, &id)
-			    && renameat(dirfd(d), e->d_name, q->newfd, id) == 0)
-				n++;
-			g_free(id);
+			if (e->d_name[0] == '.' || !spool_owner_dead(dirfd(d), e->d_name, &id)
+			    || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+				g_free(id);
+				continue;
+			}
+			x = g_new0(struct spool_dead, 1);
+			x->name = g_strdup(e->d_name);
+			x->id = id;
+			x->claimed = st.st_ctim;
+			g_ptr_array_add(dead, x);
 		}
 		closedir(d);
-		if (n)
-			fsync(q->newfd);
 	}
+	for (i = 0; i < dead->len; i++) {
+		struct spool_dead *x = g_ptr_array_index(dead, i);
+
+		if (poison && spool_suspect(dead, x) && spool_crashes(q, x->id) >= SPOOL_CRASH_MAX) {
+			/* its worker died on it again and again: the caller moves
+			 * it to the failure queue */
+			struct spool_claim *c = g_new0(struct spool_claim, 1);
+
+			c->q = q;
+			c->id = g_strdup(x->id);
+			c->path = g_build_filename(path, x->name, NULL);
+			g_ptr_array_add(poison, c);
+		} else if (renameat(q->curfd, x->name, q->newfd, x->id) == 0) {
+			n++;
+		}
+	}
+	if (n)
+		fsync(q->newfd);
+	for (i = 0; i < dead->len; i++) {
+		struct spool_dead *x = g_ptr_array_index(dead, i);
+
+		g_free(x->name);
+		g_free(x->id);
+		g_free(x);
+	}
+	g_ptr_array_free(dead, TRUE);
 	g_free(path);
 	path = g_build_filename(q->dir, "tmp", NULL);
 	if ((d = opendir(path)) != NULL) {

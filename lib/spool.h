@@ -24,7 +24,10 @@
  *	Claimed and half-written files carry the claimer's pid and host in
  *	their name (cur/ID:PID:HOST, tmp/ID:PID:HOST).  spool_recover()
  *	returns the claims of dead workers of this host to new/ and removes
- *	their half-written files.
+ *	their half-written files.  The last claim of a dead worker is the
+ *	message it was working on; when workers have died on the same
+ *	message SPOOL_CRASH_MAX times, spool_recover() hands it to the
+ *	caller, which moves it to the failure queue.
  *
  *	Queue ids are made by spool_new_id(): unique per host (time, pid,
  *	counter, host); a message keeps its id from queue to queue.
@@ -51,6 +54,8 @@
 #define SPOOL_EXCHANGE_BAD	"exchange.bad"
 
 #define SPOOL_REASON_SUFFIX	".reason"
+#define SPOOL_CRASH_PREFIX	".crashes."	/* in cur/: deaths on a message */
+#define SPOOL_CRASH_MAX		5
 #define SPOOL_ID_MAX		200
 
 struct spool_queue {
@@ -138,8 +143,11 @@ int     spool_reject(struct spool_claim *c, struct spool_queue *bad, const char 
 void    spool_claim_free(struct spool_claim *c);
 
 /* spool_recover - return dead workers' claims to new/, remove their tmp
- * files; returns the number of claims returned */
-int     spool_recover(struct spool_queue *q);
+ * files; returns the number of claims returned.  With poison non-NULL, a
+ * message whose worker died on it SPOOL_CRASH_MAX times is not returned
+ * but added to poison (struct spool_claim *) for the caller to reject: a
+ * message that kills its stage must not stop the queue. */
+int     spool_recover(struct spool_queue *q, GPtrArray *poison);
 
 /* spool_watch_fd - an inotify descriptor that is readable when something
  * arrives in new/; -1 if inotify is not available (poll instead) */

@@ -231,6 +231,36 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 	return ready;
 }
 
+/* stage_recover - take back a dead worker's claims; a message that its
+ * workers died on again and again goes to the failure queue */
+static void stage_recover(struct stage_ctx *ctx, struct spool_queue *in)
+{
+	GPtrArray *poison = g_ptr_array_new();
+	struct spool_queue *failq = stage_queue(ctx, ctx->stage->failq);
+	GString *err = g_string_new(NULL);
+	int     n = spool_recover(in, failq ? poison : NULL);
+	guint   i;
+
+	if (n > 0)
+		msg_info("returned %d claimed message%s of a dead worker to %s", n,
+			 n == 1 ? "" : "s", in->name);
+	for (i = 0; i < poison->len; i++) {
+		struct spool_claim *c = g_ptr_array_index(poison, i);
+		char   *id = g_strdup(c->id);
+		char   *reason = g_strdup_printf("%s died %d times while working on it",
+					       ctx->stage->name, SPOOL_CRASH_MAX);
+
+		msg_warn("%s: status=rejected, moved to %s (%s)", id, ctx->stage->failq, reason);
+		stage_count(ctx, in, STAGE_REJECT);
+		if (!spool_reject(c, failq, ctx->stage->name, reason, err))
+			msg_error("%s: move to %s: %s", id, ctx->stage->failq, err->str);
+		g_free(reason);
+		g_free(id);
+	}
+	g_ptr_array_free(poison, TRUE);
+	g_string_free(err, TRUE);
+}
+
 /* stage_reload - SIGHUP: a new configuration, or the old one kept */
 static void stage_reload(struct stage_ctx *ctx, const char *path)
 {
@@ -321,12 +351,9 @@ int stage_main(int argc, char **argv, const struct stage *s)
 	if (s->init && !s->init(&ctx))
 		msg_fatal(EX_CONFIG, "%s", ctx.why->len ? ctx.why->str : "start-up failed");
 	stage_signals();
-	if ((n = spool_recover(ctx.in)) > 0)
-		msg_info("returned %d claimed message%s of a dead worker to %s", n,
-			 n == 1 ? "" : "s", s->input);
-	if (ctx.in2 && (n = spool_recover(ctx.in2)) > 0)
-		msg_info("returned %d claimed message%s of a dead worker to %s", n,
-			 n == 1 ? "" : "s", s->input2);
+	stage_recover(&ctx, ctx.in);
+	if (ctx.in2)
+		stage_recover(&ctx, ctx.in2);
 	if (!ctx.once)
 		msg_info("starting: %s from %s%s%s", s->name, s->input,
 			 ctx.in2 ? " and " : "", ctx.in2 ? s->input2 : "");

@@ -134,8 +134,8 @@ static void test_crashes(int batch)
 		/* start-up of the next worker: return dead claims and tmp files */
 		a = spool_open(root, "a", why);
 		b = spool_open(root, "b", why);
-		spool_recover(a);
-		spool_recover(b);
+		spool_recover(a, NULL);
+		spool_recover(b, NULL);
 		na = count("a", "new", &partial);
 		nb = count("b", "new", &partial);
 		CHECK(partial == 0, "crash at step %d: a partial file reached new/", k);
