@@ -360,7 +360,10 @@ long    notesdir_import_count(const struct notesdir_import *im)
 int     notesdir_import_commit(struct notesdir_import *im, char **path, GString *why)
 {
 	GDateTime *now = g_date_time_new_now_utc();
-	char   *stamp = g_date_time_format(now, "%Y%m%dT%H%M%S");
+	/* names sort in the order the runs made them: Domino's agent imports
+	 * them in name order (microseconds, and a zero-padded pid, so that
+	 * "9999" never sorts after "10000") */
+	char   *stamp = g_date_time_format(now, "%Y%m%dT%H%M%S.%f");
 	char   *final;
 	int     ok, dfd;
 
@@ -376,7 +379,7 @@ int     notesdir_import_commit(struct notesdir_import *im, char **path, GString 
 	}
 	ok = fclose(im->fp) == 0;
 	im->fp = NULL;
-	final = g_strdup_printf("%s/dxa-%s-%ld.dxl", im->dir, stamp, (long) getpid());
+	final = g_strdup_printf("%s/dxa-%s-%010ld.dxl", im->dir, stamp, (long) getpid());
 	g_free(stamp);
 	if (!ok || rename(im->tmp, final) != 0) {
 		g_string_printf(why, "%s: %s", final, g_strerror(errno));
