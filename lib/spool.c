@@ -555,6 +555,31 @@ int spool_reject(struct spool_claim *c, struct spool_queue *bad, const char *sta
 
 /* spool_owner_dead - name is ID:PID:HOST of a process of this host that
  * is gone, or a claim too old to be anybody's live work */
+/* spool_proc_start - when process pid started (seconds since the epoch,
+ * from /proc), or 0 if unknown */
+static time_t spool_proc_start(long pid)
+{
+	char   *path = g_strdup_printf("/proc/%ld/stat", pid), *stat = NULL, *p, *btime;
+	gchar **f = NULL;
+	time_t  start = 0;
+	long    hz = sysconf(_SC_CLK_TCK);
+
+	if (g_file_get_contents(path, &stat, NULL, NULL) && (p = strrchr(stat, ')')) != NULL
+	    && g_strv_length(f = g_strsplit(p + 2, " ", 24)) >= 21 && hz > 0) {
+		char   *boot = NULL;
+
+		/* field 22, starttime, is the 20th after "(comm) " */
+		if (g_file_get_contents("/proc/stat", &boot, NULL, NULL)
+		    && (btime = strstr(boot, "\nbtime ")) != NULL)
+			start = (time_t)(strtoll(btime + 7, NULL, 10) + strtoll(f[19], NULL, 10) / hz);
+		g_free(boot);
+	}
+	g_strfreev(f);
+	g_free(stat);
+	g_free(path);
+	return start;
+}
+
 static int spool_owner_dead(int dfd, const char *name, char **id)
 {
 	const char *c1 = strchr(name, ':');
@@ -573,8 +598,13 @@ static int spool_owner_dead(int dfd, const char *name, char **id)
 		return 0;
 	if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
 		return 1;
-	/* pid reused by another process? then the claim grows old */
-	return fstatat(dfd, name, &st, 0) == 0 && st.st_ctime + SPOOL_STALE_CLAIM < time(NULL);
+	if (fstatat(dfd, name, &st, 0) != 0)
+		return 0;
+	/* the pid reused (pid_max may be 32768): a process that started after
+	 * the claim was made did not make it */
+	if (spool_proc_start(pid) > st.st_ctime + 1)
+		return 1;
+	return st.st_ctime + SPOOL_STALE_CLAIM < time(NULL);
 }
 
 /* spool_crashes - count one more death of a worker on message id: the
