@@ -84,7 +84,13 @@ install: all
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 lme.conf $(DESTDIR)$(PREFIX)/share/lme/lme.conf.example
+	sed -e 's|^spool = spool$$|spool = /var/spool/lme|' -e 's|^maps = maps$$|maps = /etc/lme/maps|' \
+	    -e '/^# "make run" runs/d' -e '/^# set "user = lme" instead/d' \
+	    -e 's|^allow_root = yes$$|user = lme|' \
+	    -e 's|^# lme.conf - the default configuration for "make run".*|# lme.conf - an example; see lme.conf(5).|' \
+	    -e '/^# on the in-repo spool/d' -e '/^# taken from this file/d' \
+	    lme.conf > $(DESTDIR)$(PREFIX)/share/lme/lme.conf.example
+	chmod 644 $(DESTDIR)$(PREFIX)/share/lme/lme.conf.example
 	install -m 644 maps/* $(DESTDIR)$(PREFIX)/share/lme/maps/
 
 clean:
