@@ -400,6 +400,8 @@ int main(int argc, char **argv)
 	if ((d.conf = conf_load(d.cpath, why)) == NULL)
 		msg_fatal(EX_CONFIG, "%s", why->str);
 	d.bindir = dispatch_bindir(argv[0]);
+	if (!privs_prepare(d.conf, why))
+		msg_fatal(EX_CONFIG, "%s", why->str);
 	if (!privs_drop(d.conf, why))
 		msg_fatal(check ? EX_CONFIG : EX_NOPERM, "%s", why->str);
 	if (check)

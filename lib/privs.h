@@ -21,4 +21,12 @@
 
 int     privs_drop(const struct conf *conf, GString *why);
 
+/* privs_prepare - what only root can do for the user, done before the
+ * switch: the directory of a unix: milter socket, when it does not exist,
+ * is created (mode 0750) for [lme] user (an existing directory is left
+ * as it is), and a milter port below 1024 is refused with
+ * a reason (the milter binds as the user).  Does nothing unless root with
+ * [lme] user set. */
+int     privs_prepare(const struct conf *conf, GString *why);
+
 #endif

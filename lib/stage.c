@@ -337,6 +337,8 @@ int stage_main(int argc, char **argv, const struct stage *s)
 	cpath = conf_path(cpath);
 	if ((ctx.conf = conf_load(cpath, ctx.why)) == NULL)
 		msg_fatal(EX_CONFIG, "%s", ctx.why->str);
+	if (!privs_prepare(ctx.conf, ctx.why))
+		msg_fatal(EX_CONFIG, "%s", ctx.why->str);
 	if (!privs_drop(ctx.conf, ctx.why))
 		msg_fatal(EX_NOPERM, "%s", ctx.why->str);
 	g_mime_init();

@@ -64,3 +64,26 @@ teardown() {
 			{ echo "pid $pid ($(cat /proc/$pid/comm)) runs as $uid"; false; }
 	done
 }
+
+@test "dispatch as root makes the unix: milter socket's directory for [lme] user; the socket is 0660" {
+	sed -i "s|^\[lme\]|[lme]\nuser = nobody|" "$P/lme.conf"
+	mkdir -m 755 "$P/run"
+	printf '[mexout]\nmilter = unix:%s/run/lme/milter.sock\n' "$P" >> "$P/lme.conf"
+	"$BIN/dispatch" -f -c "$P/lme.conf" 2>"$P/dispatch.log" &
+	DPID=$!
+	for _ in $(seq 100); do [ -S "$P/run/lme/milter.sock" ] && break; sleep 0.1; done
+	[ -S "$P/run/lme/milter.sock" ] || { cat "$P/dispatch.log"; false; }
+	[ "$(stat -c %U "$P/run/lme")" = nobody ]
+	[ "$(stat -c %a "$P/run/lme")" = 750 ]
+	[ "$(stat -c %U "$P/run")" = root ]
+	[ "$(stat -c %a "$P/run/lme/milter.sock")" = 660 ]
+	[ "$(stat -c %U "$P/run/lme/milter.sock")" = nobody ]
+}
+
+@test "a milter port below 1024 is refused up front: the milter runs as [lme] user" {
+	sed -i "s|^\[lme\]|[lme]\nuser = nobody|" "$P/lme.conf"
+	printf '[mexout]\nmilter = inet:25@127.0.0.1\n' >> "$P/lme.conf"
+	run "$BIN/dispatch" -n -c "$P/lme.conf"
+	assert_failure 78
+	assert_output --partial "[mexout] milter: port 25 needs root"
+}
