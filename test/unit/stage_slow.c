@@ -1,10 +1,14 @@
 /* stage_slow - not a unit test: a stage built on the real skeleton
- * (stage_main) for test/dispatch.bats.  It takes a second over each
- * message from readyout and then copies it to mail.box, so that the test
- * can stop dispatch while a message is being worked on and see that the
- * stage finishes it before it exits. */
+ * (stage_main) for the tests.  It takes a second over each message from
+ * readyout and then copies it to mail.box, so that test/dispatch.bats can
+ * stop dispatch while a message is being worked on and see that the stage
+ * finishes it before it exits.  On a message that holds the word POISON it
+ * dies (SIGKILL, as a crash would), so that test/lib.bats can see such a
+ * message moved to badmail after SPOOL_CRASH_MAX deaths. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "msg.h"
@@ -36,8 +40,12 @@ static enum stage_result slow_process(struct stage_ctx *ctx, struct spool_claim 
 		spool_abort(w);
 		return STAGE_DEFER;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf) - 1, in)) > 0) {
+		buf[n] = 0;
+		if (strstr(buf, "POISON"))
+			raise(SIGKILL);
 		fwrite(buf, 1, n, w->fp);
+	}
 	fclose(in);
 	if (!spool_commit(w, ctx->why))
 		return STAGE_DEFER;
