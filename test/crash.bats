@@ -61,6 +61,31 @@ run_with_kills() {
 	DPID=
 }
 
+# fill_queue QUEUE - $N files in QUEUE/new from the template on stdin,
+# with {qid}, {now}, {i} and {filler} (3000 characters) filled in
+fill_queue() {
+	python3 - "$T/spool/$1" "$N" 3<&0 <<'PY'
+import os, sys, time
+q, n = sys.argv[1], int(sys.argv[2])
+template = os.fdopen(3).read()
+for sub in ("tmp", "new", "cur"):
+    os.makedirs(os.path.join(q, sub), mode=0o700, exist_ok=True)
+now = int(time.time())
+for i in range(n):
+    qid = "%d.M%06dP1Q%d.crash" % (now, i, i)
+    with open(os.path.join(q, "new", qid), "w") as f:
+        f.write(template.format(qid=qid, now=now, i=i, filler="x" * 3000))
+PY
+}
+
+# count_ids PATTERN FILES... - "SEEN DUPLICATES" of the ids PATTERN finds
+count_ids() {
+	local pattern=$1
+	shift
+	cat "$@" | grep -io "$pattern" | sort | uniq -c |
+		awk '{ seen++; if ($1 > 1) dup += $1 - 1 } END { printf "%d %d\n", seen, dup }'
+}
+
 outbound_drained() {
 	[ "$(queue_count mts-out)" = 0 ] && [ "$(queue_count mts-out cur)" = 0 ] &&
 	[ "$(queue_count readyout)" = 0 ] && [ "$(queue_count readyout cur)" = 0 ]
@@ -73,27 +98,26 @@ inbound_drained() {
 }
 
 @test "outbound: $N messages, stages killed every 0.3 s for 12 s: none lost" {
-	python3 - "$T/spool/mts-out" "$N" <<'PY'
-import os, sys, time
-q, n = sys.argv[1], int(sys.argv[2])
-for sub in ("tmp", "new", "cur"):
-    os.makedirs(os.path.join(q, sub), mode=0o700, exist_ok=True)
-now = int(time.time())
-for i in range(n):
-    qid = "%d.M%06dP1Q%d.crash" % (now, i, i)
-    body = ("lme-envelope 1\nid %s\narrival %d\nhops 1\nsender jane@example.com\n"
-            "rcpt smtp=john.smith@notes.example.com\nend\n"
-            "From: Jane <jane@example.com>\nTo: john.smith@notes.example.com\n"
-            "Subject: crash test %d\nMessage-ID: <crash-%d@example.com>\n"
-            "Date: Sat, 21 Nov 2026 12:00:00 +0000\n\n%s\n" % (qid, now, i, i, "x" * 3000))
-    with open(os.path.join(q, "new", qid), "w") as f:
-        f.write(body)
-PY
+	fill_queue mts-out <<'TEMPLATE'
+lme-envelope 1
+id {qid}
+arrival {now}
+hops 1
+sender jane@example.com
+rcpt smtp=john.smith@notes.example.com
+end
+From: Jane <jane@example.com>
+To: john.smith@notes.example.com
+Subject: crash test {i}
+Message-ID: <crash-{i}@example.com>
+Date: Sat, 21 Nov 2026 12:00:00 +0000
+
+{filler}
+TEMPLATE
 	run_with_kills outbound_drained
 	outbound_drained
 	# every Message-ID in mail.box, each once or a few times
-	result=$(cat "$T"/spool/mail.box/new/* | grep -o 'crash-[0-9]*@example.com' | sort | uniq -c |
-		awk -v n="$N" '{ seen++; if ($1 > 1) dup += $1 - 1 } END { printf "%d %d\n", seen, dup }')
+	result=$(count_ids 'crash-[0-9]*@example.com' "$T"/spool/mail.box/new/*)
 	read -r seen dup <<<"$result"
 	echo "# outbound: $seen of $N delivered to mail.box, $dup duplicates" >&3
 	[ "$(queue_count badmail)" = 0 ]
@@ -102,28 +126,20 @@ PY
 }
 
 @test "inbound: $N memos, stages killed every 0.3 s for 12 s: none lost" {
-	python3 - "$T/spool/exchange.box" "$N" <<'PY'
-import os, sys, time
-q, n = sys.argv[1], int(sys.argv[2])
-for sub in ("tmp", "new", "cur"):
-    os.makedirs(os.path.join(q, sub), mode=0o700, exist_ok=True)
-now = int(time.time())
-for i in range(n):
-    qid = "%d.M%06dP1Q%d.crash" % (now, i, i)
-    doc = ("<?xml version='1.0' encoding='utf-8'?>\n<document form='Memo'>\n"
-           "<item name='From'><text>CN=John Smith/OU=Sales/O=Acme</text></item>\n"
-           "<item name='Recipients'><text>Jane Doe/Exchange@Exchange</text></item>\n"
-           "<item name='SendTo'><text>Jane Doe/Exchange@Exchange</text></item>\n"
-           "<item name='Subject'><text>crash test %d</text></item>\n"
-           "<item name='$MessageID'><text>&lt;crash-%d@notes.acme&gt;</text></item>\n"
-           "<item name='Body'><text>%s</text></item>\n</document>\n" % (i, i, "y" * 2000))
-    with open(os.path.join(q, "new", qid), "w") as f:
-        f.write(doc)
-PY
+	fill_queue exchange.box <<'TEMPLATE'
+<?xml version='1.0' encoding='utf-8'?>
+<document form='Memo'>
+<item name='From'><text>CN=John Smith/OU=Sales/O=Acme</text></item>
+<item name='Recipients'><text>Jane Doe/Exchange@Exchange</text></item>
+<item name='SendTo'><text>Jane Doe/Exchange@Exchange</text></item>
+<item name='Subject'><text>crash test {i}</text></item>
+<item name='$MessageID'><text>&lt;crash-{i}@notes.acme&gt;</text></item>
+<item name='Body'><text>{filler}</text></item>
+</document>
+TEMPLATE
 	run_with_kills inbound_drained
 	inbound_drained
-	result=$(cat "$T"/out/* | grep -io '^message-id: <crash-[0-9]*@notes.acme>' | sort | uniq -c |
-		awk '{ seen++; if ($1 > 1) dup += $1 - 1 } END { printf "%d %d\n", seen, dup }')
+	result=$(count_ids '^message-id: <crash-[0-9]*@notes.acme>' "$T"/out/*)
 	read -r seen dup <<<"$result"
 	echo "# inbound: $seen of $N submitted, $dup duplicates" >&3
 	[ "$(queue_count exchange.bad)" = 0 ]
