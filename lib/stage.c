@@ -109,8 +109,6 @@ static void stage_flush(struct stage_ctx *ctx)
 	}
 	g_ptr_array_set_size(ctx->pending, 0);
 	g_string_free(err, TRUE);
-	if (ctx->conf->group_commit > 1)
-		spool_batch_begin();
 }
 
 static int stage_stats_dirty;		/* counted since the last write */
@@ -212,9 +210,9 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 	GPtrArray *ids = spool_ready(in, ctx->once ? (time_t)G_MAXINT32 : spool_now(), &due);
 	guint   i, ready = ids->len;
 
-	if (ctx->conf->group_commit > 1)
-		spool_batch_begin();
 	for (i = 0; i < ids->len && !stage_stop; i++) {
+		if (ctx->conf->group_commit > 1)
+			spool_batch_begin();	/* does nothing while one is open */
 		if (stage_hup) {
 			stage_hup = 0;
 			stage_reload(ctx, cpath);
@@ -223,7 +221,6 @@ static guint stage_pass(struct stage_ctx *ctx, const char *cpath, struct spool_q
 			(*deferred)++;
 	}
 	stage_flush(ctx);
-	spool_batch_end(NULL);			/* empty: just ends it */
 	stage_stats(ctx, 0);
 	g_ptr_array_free(ids, TRUE);
 	if (due && (!*next || due < *next))

@@ -47,5 +47,5 @@ setup() { lme_setup; }
 	assert_output --partial "reason: mexnts died 5 times while working on it"
 	"$LME_ROOT/test/unit/stage_slow" -1 -f 2>>"$T/log"
 	[ "$(ls "$T/spool/mail.box/new" | wc -l)" = 3 ]
-	[ "$(ls "$q/new" "$q/cur" | grep -c M)" = 0 ]
+	[ "$(find "$q/new" "$q/cur" -type f ! -name '.*' | wc -l)" = 0 ]
 }
