@@ -42,6 +42,7 @@
 #define R_HWM		"lme-hwm"
 #define R_KEY		"lme-key"
 #define R_LEVELS	"lme-levels"
+#define R_OLD_HWM	"lme-old-hwm"
 #define LEVEL_SEP	"\x1e"		/* between key combinations */
 #define PRESENT_BATCH	5000		/* keys in one present record */
 #define NAME_MAX_BYTES	1024		/* an SMTP address, Notes address or display name */
@@ -366,21 +367,13 @@ int     dxasync_check(const struct conf *conf, enum maptbl_dir d, GString *why)
  /*
   * The reading half.
   */
-struct rec {
-	char   *key;
-	char   *ldif;			/* the entry record, as written */
-	char  **levels;			/* chained key combinations, casefolded */
-	char   *ta;			/* casefolded target address, or NULL */
-	int     rejected;
-};
-
 struct src {
 	const struct conf *conf;
 	const struct maptbl *t;
 	enum maptbl_dir d;
 	const struct dxasync_opts *o;
 	FILE   *out;
-	GPtrArray *recs;		/* struct rec */
+	long    mapped;			/* entry records written */
 	GHashTable *seen;		/* keys with a record */
 	char   *hwm;			/* highest mark seen */
 	char   *old_hwm;		/* update from here, or NULL */
@@ -390,21 +383,7 @@ struct src {
 	int     write_failed;
 	GHashTable *batch;		/* present keys not yet written */
 	int     batched;
-	struct state *st;		/* update runs: the owned entries, for uniqueness */
-	int     rejected;		/* entries were rejected: keep the old mark */
 };
-
-/* rec_free - release a buffered record */
-static void rec_free(gpointer p)
-{
-	struct rec *r = p;
-
-	g_free(r->key);
-	g_free(r->ldif);
-	g_strfreev(r->levels);
-	g_free(r->ta);
-	g_free(r);
-}
 
 /* first - first value of attr in e, or NULL */
 static const char *first(GHashTable *e, const char *attr)
@@ -427,20 +406,16 @@ static void set_value(GHashTable *e, const char *attr, const char *value)
 	ldif_entry_add(e, attr, value);
 }
 
-/* to_record - the record for one mapped entry; add control attributes */
+/* add_record - write the record for one mapped entry, with control attributes */
 static void add_record(struct src *s, const char *key, GHashTable *mapped, const char *smtp,
 		       const char *notes, const char *display, const char *form)
 {
 	GHashTable *r = ldif_entry_new();
 	GHashTableIter it;
 	gpointer k, v;
-	struct rec *rec = g_new0(struct rec, 1);
 	const char *const *keys = maptbl_keys(s->t, s->d);
-	GPtrArray *levels = g_ptr_array_new();
+	GString *levels = g_string_new("");
 	GString *combo = g_string_new("");
-	char   *buf = NULL;
-	size_t  len = 0;
-	FILE   *mem;
 
 	g_hash_table_iter_init(&it, mapped);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
@@ -490,7 +465,6 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 			set_value(r, R_TA, ta);
 			g_free(ta);
 		}
-		rec->ta = g_utf8_casefold(first(r, R_TA), -1);
 	}
 	for (int i = 0; keys && keys[i]; i++) {
 		const char *k = strcmp(keys[i], "ta") == 0 ? R_TA : strcmp(keys[i], "dn") == 0 ? R_DN : keys[i];
@@ -501,23 +475,18 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 			g_string_append_c(combo, '\x1f');
 		g_string_append(combo, f);
 		g_free(f);
-		g_ptr_array_add(levels, g_strdup(combo->str));
+		if (i)
+			g_string_append(levels, LEVEL_SEP);
+		g_string_append(levels, combo->str);
 	}
-	g_ptr_array_add(levels, NULL);
-	rec->levels = (char **) g_ptr_array_free(levels, FALSE);
 	g_string_free(combo, TRUE);
-	if (rec->levels[0]) {
-		char   *joined = g_strjoinv(LEVEL_SEP, rec->levels);
-
-		ldif_entry_add(r, R_LEVELS, joined);
-		g_free(joined);
-	}
-	mem = open_memstream(&buf, &len);
-	ldif_write(mem, key, r);
-	fclose(mem);
-	rec->key = g_strdup(key);
-	rec->ldif = buf;
-	g_ptr_array_add(s->recs, rec);
+	/* The applying half checks the chained uniqueness over all records. */
+	if (keys && keys[0])
+		ldif_entry_add(r, R_LEVELS, levels->str);
+	g_string_free(levels, TRUE);
+	if (!ldif_write(s->out, key, r))
+		s->write_failed = 1;
+	s->mapped++;
 	g_hash_table_add(s->seen, g_strdup(key));
 	g_hash_table_unref(r);
 }
@@ -775,97 +744,6 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 	return !s->write_failed;
 }
 
-/* check_unique - the chained key rule and unique target addresses */
-static void check_unique(struct src *s)
-{
-	guint   nlev = 0;
-	GHashTable **count;
-	GHashTable *tas = g_hash_table_new(g_str_hash, g_str_equal);
-
-	if (s->recs->len)
-		nlev = g_strv_length(((struct rec *) g_ptr_array_index(s->recs, 0))->levels);
-	count = g_new0(GHashTable *, nlev + 1);
-	for (guint l = 0; l < nlev; l++)
-		count[l] = g_hash_table_new(g_str_hash, g_str_equal);
-	/* In an update the entries not read this time count too: their key
-	 * combinations are in the state. */
-	if (s->st && nlev) {
-		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
-		GHashTableIter it;
-		gpointer k, v;
-		char  **lv = g_new(char *, nlev + 1);
-
-		for (guint i = 0; i < s->recs->len; i++)
-			g_hash_table_add(batch, ((struct rec *) g_ptr_array_index(s->recs, i))->key);
-		g_hash_table_iter_init(&it, s->st->own[s->d]);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			struct owned *o = v;
-			char   *p = o->levels;
-			guint   n = 0;
-
-			if (g_hash_table_contains(batch, k) || *p == 0)
-				continue;
-			/* This copy of the state is the reading half's own and is
-			 * never saved: split the combinations in place. */
-			lv[n++] = p;
-			while ((p = strchr(p, LEVEL_SEP[0])) != NULL) {
-				*p++ = 0;
-				if (n == nlev) {
-					n++;
-					break;
-				}
-				lv[n++] = p;
-			}
-			if (n != nlev)
-				continue;
-			for (guint l = 0; l < nlev; l++) {
-				gpointer c = g_hash_table_lookup(count[l], lv[l]);
-
-				g_hash_table_insert(count[l], lv[l], GINT_TO_POINTER(GPOINTER_TO_INT(c) + 1));
-			}
-		}
-		g_free(lv);
-		g_hash_table_unref(batch);
-	}
-	for (guint i = 0; i < s->recs->len; i++) {
-		struct rec *r = g_ptr_array_index(s->recs, i);
-
-		for (guint l = 0; l < nlev; l++) {
-			gpointer n = g_hash_table_lookup(count[l], r->levels[l]);
-
-			g_hash_table_insert(count[l], r->levels[l], GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
-		}
-		if (r->ta) {
-			gpointer n = g_hash_table_lookup(tas, r->ta);
-
-			g_hash_table_insert(tas, r->ta, GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
-		}
-	}
-	for (guint i = 0; i < s->recs->len; i++) {
-		struct rec *r = g_ptr_array_index(s->recs, i);
-		int     unique = nlev == 0;
-
-		for (guint l = 0; l < nlev && !unique; l++)
-			if (GPOINTER_TO_INT(g_hash_table_lookup(count[l], r->levels[l])) == 1)
-				unique = 1;
-		if (!unique) {
-			msg_warn("%s: %s: rejected: its key attributes are not unique", dxasync_dir_name(s->d), r->key);
-			r->rejected = 1;
-		} else if (r->ta && GPOINTER_TO_INT(g_hash_table_lookup(tas, r->ta)) > 1) {
-			msg_warn("%s: %s: rejected: target address is not unique", dxasync_dir_name(s->d), r->key);
-			r->rejected = 1;
-		}
-		if (r->rejected) {
-			s->errors++;
-			s->rejected = 1;
-		}
-	}
-	for (guint l = 0; l < nlev; l++)
-		g_hash_table_unref(count[l]);
-	g_free(count);
-	g_hash_table_unref(tas);
-}
-
 /* user_filter - the export filter, with the update condition */
 static char *user_filter(const struct conf *conf, const char *since)
 {
@@ -989,11 +867,9 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	s.d = d;
 	s.o = o;
 	s.out = out;
-	s.recs = g_ptr_array_new_with_free_func(rec_free);
 	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	/* An update reads the owned entries too, for the key uniqueness. */
-	st = state_load(conf, o->full, why);
-	s.st = o->full ? NULL : st;
+	/* The marks only: the applying half has the owned entries. */
+	st = state_load(conf, 1, why);
 	if (st == NULL) {
 		ok = 0;
 	} else if (d == MAPTBL_TO_NOTES) {
@@ -1006,17 +882,6 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		if (s.hwm == NULL && s.old_hwm)
 			s.hwm = g_strdup(s.old_hwm);
 	}
-	if (ok) {
-		check_unique(&s);
-		for (guint i = 0; i < s.recs->len && !s.write_failed; i++) {
-			struct rec *r = g_ptr_array_index(s.recs, i);
-
-			if (r->rejected)
-				write_present(&s, r->key);
-			else if (fputs(r->ldif, out) == EOF)
-				s.write_failed = 1;
-		}
-	}
 	flush_present(&s);
 	if (ok && s.write_failed) {
 		g_string_printf(why, "writing to the applying half: %s", g_strerror(errno));
@@ -1028,17 +893,18 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		ldif_entry_add(end, R_RECORD, "end");
 		ldif_entry_add(end, R_COMPLETE, ok ? "yes" : "no");
 		ldif_entry_add(end, R_SERVER, server ? server : "");
-		/* Rejected entries are read again by the next update. */
-		ldif_entry_add(end, R_HWM, s.rejected ? (s.old_hwm ? s.old_hwm : "") : (s.hwm ? s.hwm : ""));
+		ldif_entry_add(end, R_HWM, s.hwm ? s.hwm : "");
+		/* The applying half keeps it when it rejects entries, which
+		 * the next update reads again. */
+		ldif_entry_add(end, R_OLD_HWM, s.old_hwm ? s.old_hwm : "");
 		ldif_write(out, "", end);
 		g_hash_table_unref(end);
 	}
 	if (o->verbose)
-		msg_info("%s: read %ld, skipped %ld, mapped %u, present %ld, errors %ld",
-			 dxasync_dir_name(d), s.read, s.skipped, s.recs->len, s.present, s.errors);
+		msg_info("%s: read %ld, skipped %ld, mapped %ld, present %ld, errors %ld",
+			 dxasync_dir_name(d), s.read, s.skipped, s.mapped, s.present, s.errors);
 	if (st)
 		state_free(st);
-	g_ptr_array_unref(s.recs);
 	g_hash_table_unref(s.seen);
 	g_free(s.hwm);
 	g_free(s.old_hwm);
@@ -1063,6 +929,8 @@ struct op {
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
+	int     written;		/* to-notes: its document is in the import file */
+	int     rejected;		/* its keys are not unique: left as it is */
 };
 
 /* op_free - release an op */
@@ -1260,6 +1128,14 @@ static GHashTable *desired_contact(const struct conf *conf, GHashTable *e, const
 	return want;
 }
 
+/* An entry record, for the chained uniqueness rule after the last one. */
+struct urec {
+	const char *key;
+	guint   lv, nlev;			/* its casefolded combinations: plan->lv[lv...] */
+	const char *ta;			/* to-ldap: casefolded target address, or NULL */
+	struct op *op;
+};
+
 struct plan {
 	const struct conf *conf;
 	enum maptbl_dir d;
@@ -1272,41 +1148,55 @@ struct plan {
 	struct notesdir_import *im;	/* to-notes, unless dry run */
 	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
 	int     ended, complete;
-	char   *server, *hwm;
+	char   *server, *hwm, *old_hwm;
 	long    n[4];			/* per op_kind */
+	GArray *urecs;			/* struct urec, one per entry record */
+	GStringChunk *chunk;		/* their strings */
+	GPtrArray *lv;			/* their key combinations (in the chunk) */
+	GPtrArray *count;		/* per level: combination -> records */
+	GHashTable *tas;		/* target address -> records */
+	long    rejected;
+	FILE   *spill;			/* to-notes: the records written, for a replay */
+	GString *raw;			/* the record being read, as read */
 };
 
 static const char *const kind_name[] = {"unchanged", "add", "change", "delete"};
 
+/* write_person - the record's document into the import file */
+static void write_person(struct plan *p, struct op *op, GHashTable *e)
+{
+	GHashTable *items = target_items(e);
+	const char *form = first(e, R_FORM);
+
+	notesdir_import_person(p->im, form && *form ? form : "Person", op->target, items,
+			       p->spelling, p->conf->connector_guid);
+	g_hash_table_unref(items);
+	op->written = 1;
+}
+
 /* plan_notes - plan one entry record for the Domino directory */
-static void plan_notes(struct plan *p, const char *key, GHashTable *e)
+static struct op *plan_notes(struct plan *p, const char *key, GHashTable *e)
 {
 	struct op *op = g_new0(struct op, 1);
 	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
 	char   *hash = record_hash(e);
-	const char *form = first(e, R_FORM);
 
 	op->key = g_strdup(key);
 	op->kind = old == NULL ? OP_ADD : strcmp(old->hash, hash) ? OP_CHANGE : OP_SAME;
 	op->target = old && *old->target ? g_strdup(old->target) : unid_of(p->conf, key);
 	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
 			     first(e, R_LEVELS));
-	if ((op->kind != OP_SAME || p->o->full) && p->im) {
-		GHashTable *items = target_items(e);
-
-		notesdir_import_person(p->im, form && *form ? form : "Person", op->target, items,
-				       p->spelling, p->conf->connector_guid);
-		g_hash_table_unref(items);
-	}
-	if (p->o->dry_run && op->kind != OP_SAME)
-		fprintf(p->report, "%s: %s %s %s <%s>\n", dxasync_dir_name(p->d), kind_name[op->kind],
-			op->target, op->next->notes, op->next->smtp);
+	/* Written now, while the reading half reads on; the rare entry that
+	 * check_unique() rejects later is taken out by a replay. */
+	if ((op->kind != OP_SAME || p->o->full) && p->im)
+		write_person(p, op, e);
 	g_free(hash);
 	g_ptr_array_add(p->ops, op);
+	return op;
 }
 
 /* plan_ldap - plan one entry record for the LDAP import container */
-static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
+static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 {
 	struct op *op = g_new0(struct op, 1);
 	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
@@ -1358,23 +1248,212 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 		op->kind = g_hash_table_size(changed) ? OP_CHANGE : OP_SAME;
 		op->attrs = changed;
 	}
-	if (p->o->dry_run && op->kind != OP_SAME) {
-		GPtrArray *names = sorted_keys(op->attrs);
-		GString *list = g_string_new("");
-
-		for (guint i = 0; op->kind == OP_CHANGE && i < names->len; i++)
-			g_string_append_printf(list, "%s%s", i ? ", " : " (", (char *) g_ptr_array_index(names, i));
-		if (list->len)
-			g_string_append_c(list, ')');
-		fprintf(p->report, "%s: %s %s <%s>%s\n", dxasync_dir_name(p->d), kind_name[op->kind],
-			dn, op->next->smtp, list->str);
-		g_string_free(list, TRUE);
-		g_ptr_array_free(names, TRUE);
-	}
 	g_hash_table_unref(want);
 	g_free(norm);
 	g_free(hash);
 	g_ptr_array_add(p->ops, op);
+	return op;
+}
+
+/* print_plan - with dry_run, the additions and changes planned */
+static void print_plan(struct plan *p)
+{
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+		GPtrArray *names;
+		GString *list;
+
+		if (op->kind == OP_SAME || op->kind == OP_DELETE || op->rejected)
+			continue;
+		if (p->d == MAPTBL_TO_NOTES) {
+			fprintf(p->report, "%s: %s %s %s <%s>\n", dxasync_dir_name(p->d), kind_name[op->kind],
+				op->target, op->next->notes, op->next->smtp);
+			continue;
+		}
+		names = sorted_keys(op->attrs);
+		list = g_string_new("");
+		for (guint j = 0; op->kind == OP_CHANGE && j < names->len; j++)
+			g_string_append_printf(list, "%s%s", j ? ", " : " (", (char *) g_ptr_array_index(names, j));
+		if (list->len)
+			g_string_append_c(list, ')');
+		fprintf(p->report, "%s: %s %s <%s>%s\n", dxasync_dir_name(p->d), kind_name[op->kind],
+			op->target, op->next->smtp, list->str);
+		g_string_free(list, TRUE);
+		g_ptr_array_free(names, TRUE);
+	}
+}
+
+/* count_combo - one more record with this combination at level l */
+static void count_combo(struct plan *p, guint l, const char *combo)
+{
+	GHashTable *c;
+
+	while (p->count->len <= l)
+		g_ptr_array_add(p->count, g_hash_table_new(g_str_hash, g_str_equal));
+	c = g_ptr_array_index(p->count, l);
+	g_hash_table_insert(c, (gpointer) combo, GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(c, combo)) + 1));
+}
+
+/* split_levels - a copy of LEVEL_SEP-joined text in the chunk, split; the
+ * combinations appended to into; their number */
+static guint split_levels(struct plan *p, const char *joined, GPtrArray *into)
+{
+	char   *c = g_string_chunk_insert(p->chunk, joined);
+	guint   n = 1;
+
+	g_ptr_array_add(into, c);
+	while ((c = strchr(c, LEVEL_SEP[0])) != NULL) {
+		*c++ = 0;
+		g_ptr_array_add(into, c);
+		n++;
+	}
+	return n;
+}
+
+/* note_keys - remember an entry record's key combinations and target address */
+static void note_keys(struct plan *p, const char *key, GHashTable *e, struct op *op)
+{
+	struct urec u = {0};
+	const char *joined = first(e, R_LEVELS);
+	const char *ta = p->d == MAPTBL_TO_LDAP ? first(e, R_TA) : NULL;
+
+	u.key = g_string_chunk_insert(p->chunk, key);
+	u.op = op;
+	if (joined && *joined) {
+		u.lv = p->lv->len;
+		u.nlev = split_levels(p, joined, p->lv);
+		for (guint l = 0; l < u.nlev; l++)
+			count_combo(p, l, g_ptr_array_index(p->lv, u.lv + l));
+	}
+	if (ta) {
+		char   *fold = g_utf8_casefold(ta, -1);
+
+		u.ta = g_string_chunk_insert(p->chunk, fold);
+		g_free(fold);
+		g_hash_table_insert(p->tas, (gpointer) u.ta,
+			     GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(p->tas, u.ta)) + 1));
+	}
+	g_array_append_val(p->urecs, u);
+}
+
+/* check_unique - the chained key rule and unique target addresses, over
+ * every record (and, in an update, the owned entries not read again);
+ * the ops of the records that fail it are marked rejected */
+static void check_unique(struct plan *p)
+{
+	guint   nlev = p->count->len;
+
+	if (!p->o->full && nlev) {
+		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
+		GPtrArray *lv = g_ptr_array_new();
+		GHashTableIter it;
+		gpointer k, v;
+
+		for (guint i = 0; i < p->urecs->len; i++)
+			g_hash_table_add(batch, (gpointer) g_array_index(p->urecs, struct urec, i).key);
+		g_hash_table_iter_init(&it, p->st->own[p->d]);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			struct owned *o = v;
+
+			if (*o->levels == 0 || g_hash_table_contains(batch, k))
+				continue;
+			g_ptr_array_set_size(lv, 0);
+			if (split_levels(p, o->levels, lv) != nlev)
+				continue;
+			for (guint l = 0; l < nlev; l++)
+				count_combo(p, l, g_ptr_array_index(lv, l));
+		}
+		g_ptr_array_free(lv, TRUE);
+		g_hash_table_unref(batch);
+	}
+	for (guint i = 0; i < p->urecs->len; i++) {
+		struct urec *u = &g_array_index(p->urecs, struct urec, i);
+		int     unique = u->nlev == 0;
+
+		for (guint l = 0; l < u->nlev && l < nlev && !unique; l++)
+			if (GPOINTER_TO_INT(g_hash_table_lookup(g_ptr_array_index(p->count, l),
+								g_ptr_array_index(p->lv, u->lv + l))) == 1)
+				unique = 1;
+		if (!unique) {
+			msg_warn("%s: %s: rejected: its key attributes are not unique", dxasync_dir_name(p->d), u->key);
+			u->op->rejected = 1;
+		} else if (u->ta && GPOINTER_TO_INT(g_hash_table_lookup(p->tas, u->ta)) > 1) {
+			msg_warn("%s: %s: rejected: target address is not unique", dxasync_dir_name(p->d), u->key);
+			u->op->rejected = 1;
+		}
+		if (u->op->rejected)
+			p->rejected++;
+	}
+}
+
+/* spill_open - an unnamed temporary file beside the state file */
+static FILE *spill_open(const struct conf *conf, GString *why)
+{
+	char   *path = dxasync_state_path(conf);
+	char   *dir = g_path_get_dirname(path);
+	int     fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE   *fp = NULL;
+
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char   *tmpl = g_build_filename(dir, ".dxa-spill.XXXXXX", NULL);
+
+		if ((fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0600)) >= 0)
+			unlink(tmpl);
+		g_free(tmpl);
+	}
+	if (fd < 0 || (fp = fdopen(fd, "w+")) == NULL) {
+		g_string_printf(why, "%s: temporary file: %s", dir, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	g_free(dir);
+	g_free(path);
+	return fp;
+}
+
+/* replay - write the import file again without the rejected records */
+static int replay(struct plan *p, GString *why)
+{
+	struct ldif_reader r;
+	guint   i = 0;
+	int     rc = 1;
+
+	notesdir_import_abort(p->im);
+	if ((p->im = notesdir_import_begin(p->conf->notes_import, why)) == NULL)
+		return 0;
+	if (fflush(p->spill) != 0 || fseek(p->spill, 0, SEEK_SET) != 0) {
+		g_string_printf(why, "spill file: %s", g_strerror(errno));
+		return 0;
+	}
+	ldif_reader_init(&r, p->spill);
+	for (;;) {
+		char   *dn;
+		GHashTable *e;
+		struct urec *u = NULL;
+
+		while (i < p->urecs->len && !(u = &g_array_index(p->urecs, struct urec, i))->op->written)
+			i++;
+		if (i == p->urecs->len)
+			break;
+		if ((rc = ldif_read(&r, &dn, &e, why)) <= 0 || strcmp(dn, u->key) != 0) {
+			if (rc > 0) {
+				g_free(dn);
+				g_hash_table_unref(e);
+			}
+			if (rc >= 0)
+				g_string_printf(why, "spill file: record %u: not the one written", i);
+			rc = 0;
+			break;
+		}
+		u->op->written = 0;
+		if (!u->op->rejected)
+			write_person(p, u->op, e);
+		g_free(dn);
+		g_hash_table_unref(e);
+		i++;
+	}
+	ldif_reader_free(&r);
+	return rc > 0;
 }
 
 /* plan_deletions - owned keys the complete source no longer has */
@@ -1425,6 +1504,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 	int     rc;
 
 	ldif_reader_init(&r, in);
+	r.raw = p->spill ? p->raw : NULL;
 	while ((rc = ldif_read(&r, &dn, &e, why)) > 0) {
 		const char *type = first(e, R_RECORD);
 
@@ -1436,6 +1516,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			p->complete = g_strcmp0(first(e, R_COMPLETE), "yes") == 0;
 			p->server = g_strdup(first(e, R_SERVER));
 			p->hwm = g_strdup(first(e, R_HWM));
+			p->old_hwm = g_strdup(first(e, R_OLD_HWM));
 		} else if (strcmp(type, "present") == 0) {
 			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
 
@@ -1444,11 +1525,15 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			if (*dn)
 				g_hash_table_add(p->seen, g_strdup(dn));
 		} else if (strcmp(type, "entry") == 0 && *dn && !g_hash_table_contains(p->seen, dn)) {
+			struct op *op;
+
 			g_hash_table_add(p->seen, g_strdup(dn));
-			if (p->d == MAPTBL_TO_NOTES)
-				plan_notes(p, dn, e);
-			else
-				plan_ldap(p, dn, e);
+			op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
+			note_keys(p, dn, e, op);
+			if (op->written && fwrite(p->raw->str, 1, p->raw->len, p->spill) != p->raw->len) {
+				g_string_printf(why, "spill file: %s", g_strerror(errno));
+				rc = -1;
+			}
 			if (p->o->progress && count % 1000 == 0)
 				p->o->progress(dxasync_dir_name(p->d), count);
 		} else {
@@ -1457,6 +1542,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 		}
 		g_free(dn);
 		g_hash_table_unref(e);
+		g_string_truncate(p->raw, 0);
 		if (rc < 0)
 			break;
 	}
@@ -1483,6 +1569,8 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		struct op *op = g_ptr_array_index(p->ops, i);
 		int     ok = 1;
 
+		if (op->rejected)
+			continue;
 		g_string_truncate(why, 0);
 		if (p->d == MAPTBL_TO_LDAP) {
 			if (op->kind == OP_ADD && op->old_target && !ldapdir_delete(l, op->old_target, why))
@@ -1554,6 +1642,12 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.ops = g_ptr_array_new_with_free_func(op_free);
 	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
+	p.urecs = g_array_new(FALSE, FALSE, sizeof(struct urec));
+	p.chunk = g_string_chunk_new(1 << 16);
+	p.lv = g_ptr_array_new();
+	p.count = g_ptr_array_new_with_free_func((GDestroyNotify) g_hash_table_unref);
+	p.tas = g_hash_table_new(g_str_hash, g_str_equal);
+	p.raw = g_string_new("");
 	if ((p.st = state_load(conf, 0, why)) == NULL) {
 		rc = EX_DATAERR;
 		goto out;
@@ -1589,6 +1683,10 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 			rc = EX_CANTCREAT;
 			goto out;
 		}
+		if (p.im && (p.spill = spill_open(conf, why)) == NULL) {
+			rc = EX_CANTCREAT;
+			goto out;
+		}
 	}
 	if (!read_records(&p, in, why)) {
 		g_string_append(why, "; nothing changed");
@@ -1600,6 +1698,14 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
+	check_unique(&p);
+	if (p.rejected) {
+		/* Rejected entries are read again by the next update. */
+		g_free(p.hwm);
+		p.hwm = g_strdup(p.old_hwm);
+	}
+	if (o->dry_run)
+		print_plan(&p);
 	plan_deletions(&p);
 	owned = g_hash_table_size(p.st->own[d]);
 	for (guint i = 0; i < p.ops->len; i++)
@@ -1615,7 +1721,8 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		long    n[4] = {0};
 
 		for (guint i = 0; i < p.ops->len; i++)
-			n[((struct op *) g_ptr_array_index(p.ops, i))->kind]++;
+			if (!((struct op *) g_ptr_array_index(p.ops, i))->rejected)
+				n[((struct op *) g_ptr_array_index(p.ops, i))->kind]++;
 		fprintf(report, "%s: would add %ld, change %ld, delete %ld; %ld unchanged (nothing changed: -n)\n",
 			dxasync_dir_name(d), n[OP_ADD], n[OP_CHANGE], n[OP_DELETE], n[OP_SAME]);
 		goto out;
@@ -1623,6 +1730,18 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	if (d == MAPTBL_TO_NOTES) {
 		char   *path = NULL;
 
+		for (guint i = 0; i < p.urecs->len; i++) {
+			struct op *op = g_array_index(p.urecs, struct urec, i).op;
+
+			if (op->rejected && op->written) {
+				if (!replay(&p, why)) {
+					g_string_prepend(why, "taking out the rejected entries: ");
+					rc = EX_CANTCREAT;
+					goto out;
+				}
+				break;
+			}
+		}
 		for (guint i = 0; i < p.ops->len; i++) {
 			struct op *op = g_ptr_array_index(p.ops, i);
 
@@ -1677,6 +1796,15 @@ out:
 		g_hash_table_unref(p.spelling);
 	g_free(p.server);
 	g_free(p.hwm);
+	g_free(p.old_hwm);
+	g_array_free(p.urecs, TRUE);
+	g_string_chunk_free(p.chunk);
+	g_ptr_array_free(p.lv, TRUE);
+	g_ptr_array_unref(p.count);
+	g_hash_table_unref(p.tas);
+	g_string_free(p.raw, TRUE);
+	if (p.spill)
+		fclose(p.spill);
 	return rc;
 }
 
@@ -1704,6 +1832,8 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		g_ptr_array_add(args, "-force");
 	if (o->verbose)
 		g_ptr_array_add(args, "-v");
+	if (o->foreground)
+		g_ptr_array_add(args, "-f");
 	g_ptr_array_add(args, NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		g_string_printf(why, "pipe: %s", g_strerror(errno));

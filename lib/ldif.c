@@ -93,14 +93,22 @@ void ldif_reader_init(struct ldif_reader *r, FILE *fp)
 {
 	r->fp = fp;
 	r->line = 0;
-	r->pending = NULL;
+	r->pending = g_string_new("");
+	r->raw = NULL;
+	r->line_buf = g_string_new("");
+	r->next_buf = g_string_new("");
+	r->have_pending = 0;
 }
 
 void ldif_reader_free(struct ldif_reader *r)
 {
 	if (r->pending)
 		g_string_free(r->pending, TRUE);
-	r->pending = NULL;
+	if (r->line_buf)
+		g_string_free(r->line_buf, TRUE);
+	if (r->next_buf)
+		g_string_free(r->next_buf, TRUE);
+	r->pending = r->line_buf = r->next_buf = NULL;
 }
 
 /* get_line - one physical line without its newline; 0 at EOF, -1 too long */
@@ -110,10 +118,9 @@ static int get_line(struct ldif_reader *r, GString *buf)
 	size_t  n;
 
 	g_string_truncate(buf, 0);
-	if (r->pending) {
-		g_string_assign(buf, r->pending->str);
-		g_string_free(r->pending, TRUE);
-		r->pending = NULL;
+	if (r->have_pending) {
+		g_string_append_len(buf, r->pending->str, r->pending->len);
+		r->have_pending = 0;
 		return 1;
 	}
 	for (;;) {
@@ -129,6 +136,10 @@ static int get_line(struct ldif_reader *r, GString *buf)
 		g_string_append_len(buf, chunk, n);
 	}
 	r->line++;
+	if (r->raw) {
+		g_string_append_len(r->raw, buf->str, buf->len);
+		g_string_append_c(r->raw, '\n');
+	}
 	if (buf->len && buf->str[buf->len - 1] == '\r')
 		g_string_truncate(buf, buf->len - 1);
 	return 1;
@@ -137,7 +148,7 @@ static int get_line(struct ldif_reader *r, GString *buf)
 /* get_logical - a line with its continuations joined */
 static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 {
-	GString *next = g_string_new("");
+	GString *next = r->next_buf;
 	int     rc;
 
 	if ((rc = get_line(r, out)) <= 0)
@@ -145,14 +156,16 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 	/* a blank line ends a record: nothing continues it (RFC 2849) */
 	while (out->len > 0 && (rc = get_line(r, next)) > 0) {
 		if (next->len == 0 || next->str[0] != ' ') {
-			r->pending = g_string_new(next->str);
+			g_string_truncate(r->pending, 0);
+			g_string_append_len(r->pending, next->str, next->len);
+			r->have_pending = 1;
 			break;
 		}
 		if (out->len + next->len > LDIF_LINE_MAX) {
 			rc = -1;
 			goto done;
 		}
-		g_string_append(out, next->str + 1);
+		g_string_append_len(out, next->str + 1, next->len - 1);
 	}
 	if (rc < 0)
 		goto done;
@@ -160,7 +173,6 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 done:
 	if (rc < 0)
 		g_string_printf(why, "line %ld: line longer than %d bytes", r->line, LDIF_LINE_MAX);
-	g_string_free(next, TRUE);
 	return rc;
 }
 
@@ -180,7 +192,7 @@ static int ldif_name_ok(const char *s, size_t len)
 
 int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 {
-	GString *line = g_string_new("");
+	GString *line = r->line_buf;
 	GHashTable *entry = NULL;
 	char   *the_dn = NULL;
 	size_t  bytes = 0;
@@ -193,7 +205,6 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 		if (rc == 0) {
 			if (the_dn)
 				break;
-			g_string_free(line, TRUE);
 			return 0;
 		}
 		if (line->len == 0) {
@@ -263,18 +274,25 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			}
 			the_dn = value;
 			entry = ldif_entry_new();
+			g_free(name);
 		} else {
-			ldif_entry_add(entry, name, value);
-			g_free(value);
+			/* name is lower-case ASCII already (ldif_name_ok): the
+			 * entry takes it and the value as they are */
+			GPtrArray *vals = g_hash_table_lookup(entry, name);
+
+			if (vals == NULL) {
+				vals = g_ptr_array_new_with_free_func(g_free);
+				g_hash_table_insert(entry, name, vals);
+			} else {
+				g_free(name);
+			}
+			g_ptr_array_add(vals, value);
 		}
-		g_free(name);
 	}
-	g_string_free(line, TRUE);
 	*dn = the_dn;
 	*e = entry;
 	return 1;
 bad:
-	g_string_free(line, TRUE);
 	g_free(the_dn);
 	if (entry)
 		g_hash_table_unref(entry);
