@@ -406,30 +406,34 @@ static void set_value(GHashTable *e, const char *attr, const char *value)
 	ldif_entry_add(e, attr, value);
 }
 
+/* not_target - a name the tables may not write into a record */
+static gboolean not_target(gpointer k, gpointer v, gpointer unused)
+{
+	const char *name = k;
+
+	(void) v;
+	(void) unused;
+	return name[0] == '$' || strncmp(name, "lme-", 4) == 0;
+}
+
 /* add_record - write the record for one mapped entry, with control attributes */
 static void add_record(struct src *s, const char *key, GHashTable *mapped, const char *smtp,
 		       const char *notes, const char *display, const char *form)
 {
-	GHashTable *r = ldif_entry_new();
-	GHashTableIter it;
-	gpointer k, v;
+	GHashTable *r = mapped;		/* made into the record in place */
 	const char *const *keys = maptbl_keys(s->t, s->d);
 	GString *levels = g_string_new("");
 	GString *combo = g_string_new("");
+	static const char *const special[][2] = {{"ta", R_TA}, {"dn", R_DN}};
 
-	g_hash_table_iter_init(&it, mapped);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		GPtrArray *vals = v;
-		const char *name = k;
+	g_hash_table_foreach_remove(r, not_target, NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(special); i++) {
+		gpointer k, v;
 
-		if (name[0] == '$' || g_str_has_prefix(name, "lme-"))
-			continue;
-		if (strcmp(name, "ta") == 0)
-			name = R_TA;
-		else if (strcmp(name, "dn") == 0)
-			name = R_DN;
-		for (guint i = 0; i < vals->len; i++)
-			ldif_entry_add(r, name, g_ptr_array_index(vals, i));
+		if (g_hash_table_steal_extended(r, special[i][0], &k, &v)) {
+			g_free(k);
+			g_hash_table_insert(r, g_strdup(special[i][1]), v);
+		}
 	}
 	ldif_entry_add(r, R_RECORD, "entry");
 	ldif_entry_add(r, R_SMTP, smtp);
@@ -488,7 +492,6 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		s->write_failed = 1;
 	s->mapped++;
 	g_hash_table_add(s->seen, g_strdup(key));
-	g_hash_table_unref(r);
 }
 
 /* flush_present - write the batch of present keys, if any */
@@ -929,7 +932,8 @@ struct op {
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
-	int     written;		/* to-notes: its document is in the import file */
+	int     write;			/* to-notes: its document goes into the import file */
+	int     written;		/* it is there */
 	int     rejected;		/* its keys are not unique: left as it is */
 };
 
@@ -1162,15 +1166,24 @@ struct plan {
 
 static const char *const kind_name[] = {"unchanged", "add", "change", "delete"};
 
-/* write_person - the record's document into the import file */
+/* is_control - a control attribute of a record */
+static gboolean is_control(gpointer k, gpointer v, gpointer unused)
+{
+	(void) v;
+	(void) unused;
+	return strncmp(k, "lme-", 4) == 0;
+}
+
+/* write_person - the record's document into the import file; the record
+ * loses its control attributes */
 static void write_person(struct plan *p, struct op *op, GHashTable *e)
 {
-	GHashTable *items = target_items(e);
-	const char *form = first(e, R_FORM);
+	const char *f = first(e, R_FORM);
+	char   *form = g_strdup(f && *f ? f : "Person");
 
-	notesdir_import_person(p->im, form && *form ? form : "Person", op->target, items,
-			       p->spelling, p->conf->connector_guid);
-	g_hash_table_unref(items);
+	g_hash_table_foreach_remove(e, is_control, NULL);
+	notesdir_import_person(p->im, form, op->target, e, p->spelling, p->conf->connector_guid);
+	g_free(form);
 	op->written = 1;
 }
 
@@ -1186,10 +1199,10 @@ static struct op *plan_notes(struct plan *p, const char *key, GHashTable *e)
 	op->target = old && *old->target ? g_strdup(old->target) : unid_of(p->conf, key);
 	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
 			     first(e, R_LEVELS));
-	/* Written now, while the reading half reads on; the rare entry that
-	 * check_unique() rejects later is taken out by a replay. */
-	if ((op->kind != OP_SAME || p->o->full) && p->im)
-		write_person(p, op, e);
+	/* Written now (by read_records()), while the reading half reads on;
+	 * the rare entry that check_unique() rejects later is taken out by
+	 * a replay. */
+	op->write = (op->kind != OP_SAME || p->o->full) && p->im;
 	g_free(hash);
 	g_ptr_array_add(p->ops, op);
 	return op;
@@ -1530,6 +1543,8 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			g_hash_table_add(p->seen, g_strdup(dn));
 			op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
 			note_keys(p, dn, e, op);
+			if (op->write)
+				write_person(p, op, e);
 			if (op->written && fwrite(p->raw->str, 1, p->raw->len, p->spill) != p->raw->len) {
 				g_string_printf(why, "spill file: %s", g_strerror(errno));
 				rc = -1;

@@ -6,6 +6,7 @@
  * DESCRIPTION
  *	See ldif.h.
  *--*/
+#include <stdlib.h>
 #include <string.h>
 
 #include "ldif.h"
@@ -28,10 +29,8 @@ const char *ldif_entry_first(GHashTable *e, const char *attr)
 }
 
 /* safe_value - RFC 2849 SAFE-STRING, and no trailing blank */
-static int safe_value(const char *s)
+static int safe_value(const char *s, size_t n)
 {
-	size_t  n = strlen(s);
-
 	if (n == 0)
 		return 1;
 	if (s[0] == ' ' || s[0] == ':' || s[0] == '<' || s[n - 1] == ' ')
@@ -42,21 +41,23 @@ static int safe_value(const char *s)
 	return 1;
 }
 
-/* write_line - "name: value" or "name:: base64" */
-static void write_line(FILE *fp, const char *name, const char *value)
+/* put_line - "name: value" or "name:: base64" */
+static void put_line(GString *out, const char *name, const char *value)
 {
-	fputs(name, fp);
-	if (safe_value(value)) {
-		fputs(": ", fp);
-		fputs(value, fp);
-	} else {
-		char   *b64 = g_base64_encode((const guchar *) value, strlen(value));
+	size_t  n = strlen(value);
 
-		fputs(":: ", fp);
-		fputs(b64, fp);
+	g_string_append(out, name);
+	if (safe_value(value, n)) {
+		g_string_append_len(out, ": ", 2);
+		g_string_append_len(out, value, n);
+	} else {
+		char   *b64 = g_base64_encode((const guchar *) value, n);
+
+		g_string_append_len(out, ":: ", 3);
+		g_string_append(out, b64);
 		g_free(b64);
 	}
-	putc('\n', fp);
+	g_string_append_c(out, '\n');
 }
 
 /* str_cmp - for sorting attribute names */
@@ -67,26 +68,36 @@ static gint str_cmp(gconstpointer a, gconstpointer b)
 
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 {
-	GPtrArray *names = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer k;
+	const char *names[64];
+	const char **sorted = names;
+	GString *out = g_string_sized_new(1024);
+	guint   n = 0;
+	int     ok;
 
-	write_line(fp, "dn", dn);
+	put_line(out, "dn", dn);
 	if (e) {
+		GHashTableIter it;
+		gpointer k;
+
+		if (g_hash_table_size(e) > G_N_ELEMENTS(names))
+			sorted = g_new(const char *, g_hash_table_size(e));
 		g_hash_table_iter_init(&it, e);
 		while (g_hash_table_iter_next(&it, &k, NULL))
-			g_ptr_array_add(names, k);
-		g_ptr_array_sort(names, str_cmp);
-		for (guint i = 0; i < names->len; i++) {
-			GPtrArray *v = g_hash_table_lookup(e, g_ptr_array_index(names, i));
+			sorted[n++] = k;
+		qsort(sorted, n, sizeof(*sorted), str_cmp);
+		for (guint i = 0; i < n; i++) {
+			GPtrArray *v = g_hash_table_lookup(e, sorted[i]);
 
 			for (guint j = 0; j < v->len; j++)
-				write_line(fp, g_ptr_array_index(names, i), g_ptr_array_index(v, j));
+				put_line(out, sorted[i], g_ptr_array_index(v, j));
 		}
+		if (sorted != names)
+			g_free(sorted);
 	}
-	g_ptr_array_free(names, TRUE);
-	fputc('\n', fp);
-	return !ferror(fp);
+	g_string_append_c(out, '\n');
+	ok = fwrite(out->str, 1, out->len, fp) == out->len;
+	g_string_free(out, TRUE);
+	return ok && !ferror(fp);
 }
 
 void ldif_reader_init(struct ldif_reader *r, FILE *fp)
