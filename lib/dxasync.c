@@ -64,6 +64,7 @@ struct state {
 	char   *server[2];		/* source identity of the high-water mark */
 	char   *hwm[2];
 	GStringChunk *strings;		/* the arena: keys and fields */
+	char   *text;			/* the file as loaded: fields point into it */
 	GPtrArray *blocks;		/* the arena: struct owned, OWNED_BLOCK a block */
 	guint   used;			/* records used in the last block */
 };
@@ -132,6 +133,7 @@ static void state_free(struct state *s)
 	}
 	g_string_chunk_free(s->strings);
 	g_ptr_array_unref(s->blocks);
+	g_free(s->text);
 	g_free(s);
 }
 
@@ -145,18 +147,52 @@ static int dir_of(const char *name)
 	return -1;
 }
 
+/* owned_add - an owned record whose fields stay where they are (in the
+ * loaded text) */
+static struct owned *owned_add(struct state *st, char **f)
+{
+	struct owned *o;
+
+	if (st->blocks->len == 0 || st->used == OWNED_BLOCK) {
+		g_ptr_array_add(st->blocks, g_new0(struct owned, OWNED_BLOCK));
+		st->used = 0;
+	}
+	o = (struct owned *) g_ptr_array_index(st->blocks, st->blocks->len - 1) + st->used++;
+	o->hash = f[0];
+	o->target = f[1];
+	o->smtp = f[2];
+	o->notes = f[3];
+	o->display = f[4];
+	o->levels = f[5];
+	return o;
+}
+
+/* unescape - undo put_field() in place */
+static void unescape(char *s)
+{
+	char   *c;
+
+	if ((c = strchr(s, '\\')) != NULL) {
+		char   *u = g_strcompress(s);
+
+		/* never longer than the escaped text */
+		memcpy(s, u, strlen(u) + 1);
+		g_free(u);
+	}
+}
+
 /* state_load - read the state file; a missing file is an empty state.
  * With marks_only the owned entries are skipped (the reading half). */
 static struct state *state_load(const struct conf *conf, int marks_only, GString *why)
 {
 	char   *path = dxasync_state_path(conf);
 	struct state *s = state_new();
-	char   *text = NULL;
 	gsize   len;
 	GError *err = NULL;
-	char  **lines;
+	char   *line, *next;
+	int     lineno = 0;
 
-	if (!g_file_get_contents(path, &text, &len, &err)) {
+	if (!g_file_get_contents(path, &s->text, &len, &err)) {
 		if (err->code != G_FILE_ERROR_NOENT) {
 			g_string_printf(why, "%s: %s", path, err->message);
 			g_error_free(err);
@@ -168,24 +204,30 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 		g_free(path);
 		return s;
 	}
-	lines = g_strsplit(text, "\n", -1);
-	g_free(text);
-	for (int i = 0; lines[i]; i++) {
-		char  **f;
-		int     n, d;
+	/* The lines are split in place: the owned records point into the text. */
+	for (line = s->text; line && *line; line = next) {
+		char   *f[10], *end, *tab;
+		int     n = 0, d;
 
-		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && strncmp(lines[i], "own\t", 4) == 0))
-			continue;
-		if (strlen(lines[i]) > STATE_LINE_MAX)
-			goto bad;
-		f = g_strsplit(lines[i], "\t", 10);
-		n = (int) g_strv_length(f);
-		for (int j = 0; j < n; j++) {
-			char   *c = g_strcompress(f[j]);
-
-			g_free(f[j]);
-			f[j] = c;
+		lineno++;
+		if ((end = strchr(line, '\n')) != NULL) {
+			*end = 0;
+			next = end + 1;
+		} else {
+			end = line + strlen(line);
+			next = NULL;
 		}
+		if (line[0] == 0 || line[0] == '#' || (marks_only && strncmp(line, "own\t", 4) == 0))
+			continue;
+		if ((size_t) (end - line) > STATE_LINE_MAX)
+			goto bad;
+		f[n++] = line;
+		for (tab = line; n < 10 && (tab = strchr(tab, '\t')) != NULL;) {
+			*tab++ = 0;
+			f[n++] = tab;
+		}
+		for (int j = 0; j < n; j++)
+			unescape(f[j]);
 		d = n >= 2 ? dir_of(f[1]) : -1;
 		if (d >= 0 && strcmp(f[0], "hwm") == 0 && n == 4) {
 			g_free(s->server[d]);
@@ -193,22 +235,19 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
 		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
-			g_hash_table_replace(s->own[d], state_key(s, f[2]),
-					     owned_new(s, f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : ""));
+			if (n == 8)
+				f[8] = "";
+			g_hash_table_replace(s->own[d], f[2], owned_add(s, f + 3));
 		} else {
-			g_strfreev(f);
 			goto bad;
 		}
-		g_strfreev(f);
 		continue;
 bad:
-		g_string_printf(why, "%s:%d: bad state line", path, i + 1);
-		g_strfreev(lines);
+		g_string_printf(why, "%s:%d: bad state line", path, lineno);
 		g_free(path);
 		state_free(s);
 		return NULL;
 	}
-	g_strfreev(lines);
 	g_free(path);
 	return s;
 }
