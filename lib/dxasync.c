@@ -181,6 +181,34 @@ static void unescape(char *s)
 	}
 }
 
+/* state_fields - split a line of the state file in place into f[10] and
+ * unescape the fields; the direction, -1 if the line is bad */
+static int state_fields(char *line, const char *end, char **f, int *n)
+{
+	char   *tab;
+	int     d;
+
+	if ((size_t) (end - line) > STATE_LINE_MAX)
+		return -1;
+	*n = 0;
+	f[(*n)++] = line;
+	for (tab = line; *n < 10 && (tab = strchr(tab, '\t')) != NULL;) {
+		*tab++ = 0;
+		f[(*n)++] = tab;
+	}
+	for (int j = 0; j < *n; j++)
+		unescape(f[j]);
+	d = *n >= 2 ? dir_of(f[1]) : -1;
+	if (d >= 0 && strcmp(f[0], "hwm") == 0 && *n == 4)
+		return d;
+	if (d >= 0 && strcmp(f[0], "own") == 0 && (*n == 8 || *n == 9)) {
+		if (*n == 8)
+			f[8] = "";
+		return d;
+	}
+	return -1;
+}
+
 /* state_load - read the state file; a missing file is an empty state.
  * With marks_only the owned entries are skipped (the reading half). */
 static struct state *state_load(const struct conf *conf, int marks_only, GString *why)
@@ -206,8 +234,8 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 	}
 	/* The lines are split in place: the owned records point into the text. */
 	for (line = s->text; line && *line; line = next) {
-		char   *f[10], *end, *tab;
-		int     n = 0, d;
+		char   *f[10], *end;
+		int     n, d;
 
 		lineno++;
 		if ((end = strchr(line, '\n')) != NULL) {
@@ -219,27 +247,15 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 		}
 		if (line[0] == 0 || line[0] == '#' || (marks_only && strncmp(line, "own\t", 4) == 0))
 			continue;
-		if ((size_t) (end - line) > STATE_LINE_MAX)
+		if ((d = state_fields(line, end, f, &n)) < 0)
 			goto bad;
-		f[n++] = line;
-		for (tab = line; n < 10 && (tab = strchr(tab, '\t')) != NULL;) {
-			*tab++ = 0;
-			f[n++] = tab;
-		}
-		for (int j = 0; j < n; j++)
-			unescape(f[j]);
-		d = n >= 2 ? dir_of(f[1]) : -1;
-		if (d >= 0 && strcmp(f[0], "hwm") == 0 && n == 4) {
+		if (strcmp(f[0], "hwm") == 0) {
 			g_free(s->server[d]);
 			g_free(s->hwm[d]);
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
-		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
-			if (n == 8)
-				f[8] = "";
-			g_hash_table_replace(s->own[d], f[2], owned_add(s, f + 3));
 		} else {
-			goto bad;
+			g_hash_table_replace(s->own[d], f[2], owned_add(s, f + 3));
 		}
 		continue;
 bad:
@@ -1397,7 +1413,7 @@ static void check_unique(struct plan *p)
 
 	if (!p->o->full && nlev) {
 		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
-		GPtrArray *lv = g_ptr_array_new();
+		GString *combo = g_string_new("");
 		GHashTableIter it;
 		gpointer k, v;
 
@@ -1406,16 +1422,32 @@ static void check_unique(struct plan *p)
 		g_hash_table_iter_init(&it, p->st->own[p->d]);
 		while (g_hash_table_iter_next(&it, &k, &v)) {
 			struct owned *o = v;
+			const char *c = o->levels;
+			guint   n = 1;
 
-			if (*o->levels == 0 || g_hash_table_contains(batch, k))
+			if (*c == 0 || g_hash_table_contains(batch, k))
 				continue;
-			g_ptr_array_set_size(lv, 0);
-			if (split_levels(p, o->levels, lv) != nlev)
+			while ((c = strchr(c, LEVEL_SEP[0])) != NULL && n <= nlev)
+				c++, n++;
+			if (n != nlev)
 				continue;
-			for (guint l = 0; l < nlev; l++)
-				count_combo(p, l, g_ptr_array_index(lv, l));
+			/* Only the combinations of this run's records matter: a
+			 * lookup, never a new entry in the counts. */
+			c = o->levels;
+			for (guint l = 0; l < nlev; l++) {
+				const char *e = strchr(c, LEVEL_SEP[0]);
+				size_t  len = e ? (size_t) (e - c) : strlen(c);
+				gpointer orig, count;
+
+				g_string_truncate(combo, 0);
+				g_string_append_len(combo, c, len);
+				if (g_hash_table_lookup_extended(g_ptr_array_index(p->count, l), combo->str, &orig, &count))
+					g_hash_table_insert(g_ptr_array_index(p->count, l), orig,
+							    GINT_TO_POINTER(GPOINTER_TO_INT(count) + 1));
+				c += len + (e != NULL);
+			}
 		}
-		g_ptr_array_free(lv, TRUE);
+		g_string_free(combo, TRUE);
 		g_hash_table_unref(batch);
 	}
 	for (guint i = 0; i < p->urecs->len; i++) {
@@ -1955,20 +1987,40 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 /* clean - a field for maps/addresses: no tabs, no line breaks */
 static void clean_append(GString *out, const char *s)
 {
-	for (; s && *s; s++)
-		g_string_append_c(out, (unsigned char) *s < 0x20 ? ' ' : *s);
+	while (s && *s) {
+		const char *run = s;
+
+		while ((unsigned char) *s >= 0x20)
+			s++;
+		g_string_append_len(out, run, s - run);
+		if (*s) {
+			g_string_append_c(out, ' ');
+			s++;
+		}
+	}
 }
 
 int     dxasync_write_addresses(const struct conf *conf, GString *why)
 {
-	struct state *st = state_load(conf, 0, why);
+	char   *state_path = dxasync_state_path(conf);
+	char   *state = NULL;
 	char   *path;
 	char   *text = NULL;
 	GString *out;
-	int     ok, inside = 0;
+	GError *err = NULL;
+	int     ok, inside = 0, lineno = 0;
 
-	if (st == NULL)
-		return 0;
+	/* One pass over the state file in its order (by direction, then by
+	 * key): no table of the owned entries, no sorting. */
+	if (!g_file_get_contents(state_path, &state, NULL, &err)) {
+		if (err->code != G_FILE_ERROR_NOENT) {
+			g_string_printf(why, "%s: %s", state_path, err->message);
+			g_error_free(err);
+			g_free(state_path);
+			return 0;
+		}
+		g_clear_error(&err);
+	}
 	path = g_build_filename(conf->maps, "addresses", NULL);
 	out = g_string_new("");
 	if (g_file_get_contents(path, &text, NULL, NULL)) {
@@ -1986,29 +2038,45 @@ int     dxasync_write_addresses(const struct conf *conf, GString *why)
 		g_free(text);
 	}
 	g_string_append(out, ADDR_BEGIN "\n");
-	for (int d = 0; d < 2; d++) {
-		GPtrArray *keys = sorted_keys(st->own[d]);
+	for (char *line = state, *next, *end; line && *line; line = next) {
+		char   *f[10];
+		int     n;
 
-		for (guint i = 0; i < keys->len; i++) {
-			struct owned *o = g_hash_table_lookup(st->own[d], g_ptr_array_index(keys, i));
-
-			if (!*o->smtp || !*o->notes)
-				continue;
-			clean_append(out, o->smtp);
-			g_string_append_c(out, '\t');
-			clean_append(out, o->notes);
-			if (*o->display) {
-				g_string_append_c(out, '\t');
-				clean_append(out, o->display);
-			}
-			g_string_append_c(out, '\n');
+		lineno++;
+		if ((end = strchr(line, '\n')) != NULL) {
+			*end = 0;
+			next = end + 1;
+		} else {
+			end = line + strlen(line);
+			next = NULL;
 		}
-		g_ptr_array_free(keys, TRUE);
+		if (line[0] == 0 || line[0] == '#')
+			continue;
+		if (state_fields(line, end, f, &n) < 0) {
+			g_string_printf(why, "%s:%d: bad state line", state_path, lineno);
+			g_string_free(out, TRUE);
+			g_free(path);
+			g_free(state);
+			g_free(state_path);
+			return 0;
+		}
+		/* own DIR KEY HASH TARGET SMTP NOTES DISPLAY [LEVELS] */
+		if (strcmp(f[0], "own") != 0 || !*f[5] || !*f[6])
+			continue;
+		clean_append(out, f[5]);
+		g_string_append_c(out, '\t');
+		clean_append(out, f[6]);
+		if (*f[7]) {
+			g_string_append_c(out, '\t');
+			clean_append(out, f[7]);
+		}
+		g_string_append_c(out, '\n');
 	}
 	g_string_append(out, ADDR_END "\n");
 	ok = spool_write_file(path, out->str, out->len, 0644, why);
 	g_string_free(out, TRUE);
 	g_free(path);
-	state_free(st);
+	g_free(state);
+	g_free(state_path);
 	return ok;
 }
