@@ -65,6 +65,8 @@ struct state {
 	char   *hwm[2];
 	GStringChunk *strings;		/* the arena: keys and fields */
 	char   *text;			/* the file as loaded: fields point into it */
+	GPtrArray *order[2];		/* the keys as loaded, sorted; NULL if they were not */
+	GPtrArray *added[2];		/* keys added since (state_add()) */
 	GPtrArray *blocks;		/* the arena: struct owned, OWNED_BLOCK a block */
 	guint   used;			/* records used in the last block */
 };
@@ -116,8 +118,11 @@ static struct state *state_new(void)
 {
 	struct state *s = g_new0(struct state, 1);
 
-	for (int d = 0; d < 2; d++)
+	for (int d = 0; d < 2; d++) {
 		s->own[d] = g_hash_table_new(g_str_hash, g_str_equal);
+		s->order[d] = g_ptr_array_new();
+		s->added[d] = g_ptr_array_new();
+	}
 	s->strings = g_string_chunk_new(1 << 20);
 	s->blocks = g_ptr_array_new_with_free_func(g_free);
 	return s;
@@ -128,6 +133,9 @@ static void state_free(struct state *s)
 {
 	for (int d = 0; d < 2; d++) {
 		g_hash_table_unref(s->own[d]);
+		if (s->order[d])
+			g_ptr_array_free(s->order[d], TRUE);
+		g_ptr_array_free(s->added[d], TRUE);
 		g_free(s->server[d]);
 		g_free(s->hwm[d]);
 	}
@@ -255,6 +263,15 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
 		} else {
+			GPtrArray *order = s->order[d];
+
+			/* state_save() wrote them sorted: it keeps that order */
+			if (order && order->len && strcmp(g_ptr_array_index(order, order->len - 1), f[2]) >= 0) {
+				g_ptr_array_free(order, TRUE);
+				order = s->order[d] = NULL;
+			}
+			if (order)
+				g_ptr_array_add(order, f[2]);
 			g_hash_table_replace(s->own[d], f[2], owned_add(s, f + 3));
 		}
 		continue;
@@ -317,6 +334,48 @@ static GPtrArray *sorted_keys(GHashTable *h)
 	return keys;
 }
 
+/* state_add - record o as owned under key (a copy is made of key) */
+static void state_add(struct state *st, int d, const char *key, struct owned *o)
+{
+	char   *k = state_key(st, key);
+
+	if (!g_hash_table_contains(st->own[d], k))
+		g_ptr_array_add(st->added[d], k);
+	g_hash_table_replace(st->own[d], k, o);
+}
+
+/* merged_keys - the owned keys of direction d, sorted: the keys as loaded
+ * merged with the (sorted) keys added since, or all of them sorted when
+ * that does not account for every key (free the array only) */
+static GPtrArray *merged_keys(struct state *s, int d)
+{
+	GPtrArray *keys, *order = s->order[d], *added = s->added[d];
+	guint   i = 0, j = 0;
+
+	if (order == NULL)
+		return sorted_keys(s->own[d]);
+	g_ptr_array_sort(added, str_cmp);
+	keys = g_ptr_array_sized_new(g_hash_table_size(s->own[d]));
+	while (i < order->len || j < added->len) {
+		const char *k;
+
+		if (j == added->len || (i < order->len && strcmp(g_ptr_array_index(order, i),
+							     g_ptr_array_index(added, j)) < 0))
+			k = g_ptr_array_index(order, i++);
+		else
+			k = g_ptr_array_index(added, j++);
+		if (keys->len && strcmp(g_ptr_array_index(keys, keys->len - 1), k) == 0)
+			continue;
+		if (g_hash_table_contains(s->own[d], k))
+			g_ptr_array_add(keys, (gpointer) k);
+	}
+	if (keys->len != g_hash_table_size(s->own[d])) {
+		g_ptr_array_free(keys, TRUE);
+		return sorted_keys(s->own[d]);
+	}
+	return keys;
+}
+
 /* state_save - write the state file atomically */
 static int state_save(const struct conf *conf, struct state *s, GString *why)
 {
@@ -334,7 +393,7 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 			put_field(out, s->hwm[d]);
 			g_string_append_c(out, '\n');
 		}
-		keys = sorted_keys(s->own[d]);
+		keys = merged_keys(s, d);
 		for (guint i = 0; i < keys->len; i++) {
 			const char *k = g_ptr_array_index(keys, i);
 			struct owned *o = g_hash_table_lookup(s->own[d], k);
@@ -1677,7 +1736,7 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		if (op->kind == OP_DELETE) {
 			g_hash_table_remove(own, op->key);
 		} else {
-			g_hash_table_replace(own, state_key(p->st, op->key), op->next);
+			state_add(p->st, p->d, op->key, op->next);
 			op->next = NULL;
 		}
 		p->n[op->kind]++;
