@@ -1065,23 +1065,37 @@ static void op_free(gpointer p)
 	g_free(op);
 }
 
-/* record_hash - SHA-1 of the record's attributes and values, byte exact */
+/* record_hash - SHA-1 of the record's attributes and values, byte exact
+ * (names sorted; each value as NAME NUL VALUE NUL) */
 static char *record_hash(GHashTable *e)
 {
+	const char *stack[64], **names = stack;
+	guint   n = 0, size = g_hash_table_size(e);
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
-	GPtrArray *keys = sorted_keys(e);
+	GString *buf = g_string_sized_new(1024);
+	GHashTableIter it;
+	gpointer k;
 	char   *h;
 
-	for (guint i = 0; i < keys->len; i++) {
-		const char *k = g_ptr_array_index(keys, i);
-		GPtrArray *v = g_hash_table_lookup(e, k);
+	if (size > G_N_ELEMENTS(stack))
+		names = g_new(const char *, size);
+	g_hash_table_iter_init(&it, e);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		names[n++] = k;
+	qsort(names, n, sizeof(*names), str_cmp);
+	for (guint i = 0; i < n; i++) {
+		GPtrArray *v = g_hash_table_lookup(e, names[i]);
+		size_t  len = strlen(names[i]) + 1;
 
 		for (guint j = 0; j < v->len; j++) {
-			g_checksum_update(ck, (const guchar *) k, strlen(k) + 1);
-			g_checksum_update(ck, g_ptr_array_index(v, j), strlen(g_ptr_array_index(v, j)) + 1);
+			g_string_append_len(buf, names[i], len);
+			g_string_append_len(buf, g_ptr_array_index(v, j), strlen(g_ptr_array_index(v, j)) + 1);
 		}
 	}
-	g_ptr_array_free(keys, TRUE);
+	g_checksum_update(ck, (const guchar *) buf->str, buf->len);
+	if (names != stack)
+		g_free(names);
+	g_string_free(buf, TRUE);
 	h = g_strdup(g_checksum_get_string(ck));
 	g_checksum_free(ck);
 	return h;

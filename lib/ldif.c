@@ -135,7 +135,7 @@ static int get_line(struct ldif_reader *r, GString *buf)
 		return 1;
 	}
 	for (;;) {
-		if (fgets(chunk, sizeof(chunk), r->fp) == NULL)
+		if (fgets_unlocked(chunk, sizeof(chunk), r->fp) == NULL)
 			return buf->len ? 1 : 0;
 		n = strlen(chunk);
 		if (buf->len + n > LDIF_LINE_MAX + 2)
@@ -238,7 +238,10 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			g_string_printf(why, "line %ld: bad attribute name", r->line);
 			goto bad;
 		}
-		name = g_ascii_strdown(line->str, colon - line->str);
+		name = g_strndup(line->str, colon - line->str);
+		for (char *c = name; *c; c++)
+			if (g_ascii_isupper(*c))
+				*c = g_ascii_tolower(*c);
 		v = colon + 1;
 		if (*v == ':') {
 			gsize   len;
@@ -261,7 +264,7 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			goto bad;
 		} else {
 			for (; *v == ' '; v++);
-			value = g_strdup(v);
+			value = g_strndup(v, line->len - (size_t) (v - line->str));
 			if (!g_utf8_validate(value, -1, NULL)) {
 				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
 				g_free(value);
