@@ -1082,7 +1082,17 @@ static char *record_hash(GHashTable *e)
 	g_hash_table_iter_init(&it, e);
 	while (g_hash_table_iter_next(&it, &k, NULL))
 		names[n++] = k;
-	qsort(names, n, sizeof(*names), str_cmp);
+	if (names == stack)
+		for (guint i = 1; i < n; i++) {	/* a dozen or two: no qsort() allocation */
+			const char *x = names[i];
+			guint   j = i;
+
+			for (; j > 0 && strcmp(names[j - 1], x) > 0; j--)
+				names[j] = names[j - 1];
+			names[j] = x;
+		}
+	else
+		qsort(names, n, sizeof(*names), str_cmp);
 	for (guint i = 0; i < n; i++) {
 		GPtrArray *v = g_hash_table_lookup(e, names[i]);
 		size_t  len = strlen(names[i]) + 1;

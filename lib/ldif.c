@@ -61,9 +61,23 @@ static void put_line(GString *out, const char *name, const char *value)
 }
 
 /* str_cmp - for sorting attribute names */
-static gint str_cmp(gconstpointer a, gconstpointer b)
+static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* sort_names - sort a few names in place (insertion sort: a record has
+ * a dozen or two; qsort() would allocate) */
+static void sort_names(const char **v, guint n)
+{
+	for (guint i = 1; i < n; i++) {
+		const char *x = v[i];
+		guint   j = i;
+
+		for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
@@ -84,7 +98,10 @@ int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 		g_hash_table_iter_init(&it, e);
 		while (g_hash_table_iter_next(&it, &k, NULL))
 			sorted[n++] = k;
-		qsort(sorted, n, sizeof(*sorted), str_cmp);
+		if (n <= G_N_ELEMENTS(names))
+			sort_names(sorted, n);
+		else
+			qsort(sorted, n, sizeof(*sorted), str_cmp);
 		for (guint i = 0; i < n; i++) {
 			GPtrArray *v = g_hash_table_lookup(e, sorted[i]);
 
