@@ -1572,6 +1572,10 @@ static FILE *spill_open(const struct conf *conf, GString *why)
 		g_string_printf(why, "%s: temporary file: %s", dir, g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
+	} else {
+		static char buf[1 << 16];	/* one spill file a process */
+
+		setvbuf(fp, buf, _IOFBF, sizeof(buf));
 	}
 	g_free(dir);
 	g_free(path);
@@ -1803,7 +1807,10 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	struct ldapdir *l = NULL;
 	long    owned, deletes = 0, failed = 0;
 	int     rc = EX_OK;
+	static char in_buf[1 << 16];
 
+	/* Before the first read: the pipe in blocks of its capacity. */
+	setvbuf(in, in_buf, _IOFBF, sizeof(in_buf));
 	p.conf = conf;
 	p.d = d;
 	p.o = o;
@@ -2034,7 +2041,11 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		ok = 0;
 		g_string_printf(why, "fdopen: %s", g_strerror(errno));
 	} else {
-		setvbuf(out, NULL, _IOFBF, 1 << 16);
+		/* a pipe's capacity at a time (with a NULL buffer glibc would
+		 * keep its 4096 bytes whatever the size asked) */
+		static char out_buf[1 << 16];
+
+		setvbuf(out, out_buf, _IOFBF, sizeof(out_buf));
 		ok = dxasync_source(conf, t, d, o, out, why);
 		if (fclose(out) != 0 && ok) {
 			ok = 0;

@@ -85,10 +85,11 @@ static void read_ahead(LDAP *ld)
 {
 	ber_socket_t fd = -1;
 	Sockbuf *sb = NULL;
+	ber_len_t size = 1 << 16;
 
 	if (ldap_get_option(ld, LDAP_OPT_DESC, &fd) == LDAP_OPT_SUCCESS && fd >= 0
 	    && ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb)
-		ber_sockbuf_add_io(sb, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, NULL);
+		ber_sockbuf_add_io(sb, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, &size);
 }
 
 struct ldapdir *ldapdir_open(const struct conf *conf, GString *why)
