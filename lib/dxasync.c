@@ -1692,13 +1692,13 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
 
 			for (guint i = 0; keys && i < keys->len; i++)
-				g_hash_table_add(p->seen, g_strdup(g_ptr_array_index(keys, i)));
+				g_hash_table_add(p->seen, g_string_chunk_insert(p->chunk, g_ptr_array_index(keys, i)));
 			if (*dn)
-				g_hash_table_add(p->seen, g_strdup(dn));
+				g_hash_table_add(p->seen, g_string_chunk_insert(p->chunk, dn));
 		} else if (strcmp(type, "entry") == 0 && *dn && !g_hash_table_contains(p->seen, dn)) {
 			struct op *op;
 
-			g_hash_table_add(p->seen, g_strdup(dn));
+			g_hash_table_add(p->seen, g_string_chunk_insert(p->chunk, dn));
 			op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
 			note_keys(p, dn, e, op);
 			if (op->write)
@@ -1816,10 +1816,10 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.o = o;
 	p.report = report;
 	p.ops = g_ptr_array_new_with_free_func(op_free);
-	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	p.seen = g_hash_table_new(g_str_hash, g_str_equal);	/* keys in p.chunk */
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
 	p.urecs = g_array_new(FALSE, FALSE, sizeof(struct urec));
-	p.chunk = g_string_chunk_new(1 << 16);
+	p.chunk = g_string_chunk_new(1 << 20);
 	p.lv = g_ptr_array_new();
 	p.count = g_ptr_array_new_with_free_func((GDestroyNotify) g_hash_table_unref);
 	p.tas = g_hash_table_new(g_str_hash, g_str_equal);
