@@ -118,7 +118,6 @@ int     main(int argc, char **argv)
 
 		if (strcmp(apply, "to-notes") != 0 && strcmp(apply, "to-ldap") != 0)
 			usage(EX_USAGE);
-		setvbuf(stdin, NULL, _IOFBF, 1 << 16);
 		rc = dxasync_apply(conf, d, &o, stdin, stdout, why);
 		if (rc != EX_OK)
 			fail(rc, dxasync_dir_name(d), why->str);
