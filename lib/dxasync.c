@@ -204,8 +204,9 @@ static int state_fields(char *line, const char *end, char **f, int *n)
 		*tab++ = 0;
 		f[(*n)++] = tab;
 	}
-	for (int j = 0; j < *n; j++)
-		unescape(f[j]);
+	if (memchr(line, '\\', (size_t) (end - line)) != NULL)
+		for (int j = 0; j < *n; j++)
+			unescape(f[j]);
 	d = *n >= 2 ? dir_of(f[1]) : -1;
 	if (d >= 0 && strcmp(f[0], "hwm") == 0 && *n == 4)
 		return d;
@@ -380,9 +381,11 @@ static GPtrArray *merged_keys(struct state *s, int d)
 static int state_save(const struct conf *conf, struct state *s, GString *why)
 {
 	char   *path = dxasync_state_path(conf);
-	GString *out = g_string_new("# lme dxa state, version 1; see dxa(8)\n");
+	/* about 250 bytes an entry: no doubling of a 20 MB string */
+	GString *out = g_string_sized_new(256 * (g_hash_table_size(s->own[0]) + g_hash_table_size(s->own[1])) + 4096);
 	int     ok;
 
+	g_string_append(out, "# lme dxa state, version 1; see dxa(8)\n");
 	for (int d = 0; d < 2; d++) {
 		GPtrArray *keys;
 
