@@ -528,3 +528,24 @@ LDIF
 	grep -q '<text>sam1@example.com</text>' "$(last_import)"
 	grep -q '^sam1@example.com	' "$T/maps/addresses"
 }
+
+@test "unique target addresses (to LDAP): two Notes persons with one Notes address are both rejected, the others applied" {
+	# a second John Smith/Sales/Acme with its own UNID and address
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+m = re.search(r"<document form='Person'>\n<noteinfo[^\n]*\n(?:(?!</document>).)*John Smith(?:(?!</document>).)*</document>\n", s, flags=re.S)
+dup = m.group(0).replace("E001'", "E0FF'").replace("john.smith@", "john.smith2@").replace("jsmith<", "jsmith2<")
+s = s.replace("</database>", dup + "</database>")
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	grep -q "john.smith2@" "$T/names.dxl"
+	run "$BIN/dxa" -f -full -to-ldap
+	assert_success
+	assert_equal "$(grep -c 'rejected: target address is not unique' <<< "$output")" 2
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(|(mail=john.smith@notes.example.com)(mail=john.smith2@notes.example.com))' dn
+	refute_output --partial "dn:"
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=anna.berg@notes.example.com)' dn
+	assert_output --partial "dn:"
+	! sed -n '/^# BEGIN dxa/,/^# END dxa/p' "$T/maps/addresses" | grep -q '^john.smith'
+}
