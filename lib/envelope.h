@@ -23,6 +23,9 @@
  *	Records are one line each, at most ENVELOPE_LINE_MAX bytes; values
  *	never hold a tab, CR, LF or NUL (envelope_write() refuses them).
  *	The "end" line is required: a truncated file is rejected.
+ *	ENVID and the address in ORCPT are kept as the MTA gave them, in
+ *	RFC 3461 xtext ("a+2Bb" for "a+b"): a DSN decodes them, a relay
+ *	gets them unchanged.
  *--*/
 #ifndef LME_ENVELOPE_H
 #define LME_ENVELOPE_H

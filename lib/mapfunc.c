@@ -257,7 +257,7 @@ static char *f_proper(char **a, int n, const struct conf *conf, GString *why)
 {
 	GString *s = g_string_new("");
 	const char *p;
-	int     in_word = 0;
+	int     in_word = 0, letters = 0;	/* letters: of the word so far */
 
 	for (p = a[0]; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
@@ -265,9 +265,15 @@ static char *f_proper(char **a, int n, const struct conf *conf, GString *why)
 		if (g_unichar_isalpha(c)) {
 			g_string_append_unichar(s, in_word ? g_unichar_tolower(c) : g_unichar_totitle(c));
 			in_word = 1;
+			letters++;
+		} else if ((c == '\'' || c == 0x2019) && in_word) {
+			/* O'Malley, D'Angelo: a new word after one letter; don't, we'll: not */
+			g_string_append_unichar(s, c);
+			in_word = letters != 1;
 		} else {
 			g_string_append_unichar(s, c);
 			in_word = g_unichar_isdigit(c);
+			letters = 0;
 		}
 	}
 	return g_string_free(s, FALSE);

@@ -78,10 +78,33 @@ static void submit_all(GPtrArray *res, enum submit_class cls, const char *status
 	}
 }
 
+/* submit_is_xtext - s is RFC 3461 xtext: printable ASCII but "+" and
+ * "=", and "+" followed by two upper-case hex digits */
+static int submit_is_xtext(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '+') {
+			if (!g_ascii_isxdigit(p[1]) || !g_ascii_isxdigit(p[2])
+			    || g_ascii_islower(p[1]) || g_ascii_islower(p[2]))
+				return 0;
+			p += 2;
+		} else if (*p < 33 || *p > 126 || *p == '=') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 char   *submit_xtext(const char *s)
 {
-	GString *x = g_string_new(NULL);
+	GString *x;
 	const unsigned char *p;
+
+	if (submit_is_xtext(s))
+		return g_strdup(s);
+	x = g_string_new(NULL);
 
 	for (p = (const unsigned char *)s; *p; p++) {
 		if (*p < 33 || *p > 126 || *p == '+' || *p == '=')

@@ -64,7 +64,8 @@ struct submit_result {
 GPtrArray *submit_message(const struct conf *conf, const struct envelope *env,
 			  const char *path, off_t offset, GString *relay, GString *why);
 
-/* submit_xtext - RFC 3461 xtext of s (g_free) */
+/* submit_xtext - s when it is valid RFC 3461 xtext (as the envelope
+ * keeps ENVID and ORCPT), else s encoded as xtext (g_free) */
 char   *submit_xtext(const char *s);
 
 #endif

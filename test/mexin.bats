@@ -254,14 +254,14 @@ SH
 	[ "$(queue_count mts-in)" = 0 ]
 }
 
-@test "mexin: DSN parameters when offered; 5xx for one recipient of two: report for it alone" {
+@test "mexin: DSN parameters when offered (ENVID, ORCPT as xtext, unchanged); 5xx for one recipient of two: report for it alone" {
 	start_smtpd
 	lme_conf_set mexin relay "smtp:127.0.0.1:$PORT"
 	printf 'rejectme@partner.example\tReject Me/Ext@Exchange\n' >> "$T/maps/addresses"
 	{
 		printf 'lme-envelope 1\nid 1763768027.M8P1Q1.t\narrival %s\nhops 0\nsender \n' "$(date +%s)"
-		printf 'sender_notes John Smith/Sales/Acme@Acme\nenvid ab+c=d\nret HDRS\n'
-		printf 'rcpt notes=Zoe Partner/Ext@Exchange\tnotify=SUCCESS,FAILURE\torcpt=rfc822;zoe+x@partner.example\n'
+		printf 'sender_notes John Smith/Sales/Acme@Acme\nenvid ab+2Bc+3Dd\nret HDRS\n'
+		printf 'rcpt notes=Zoe Partner/Ext@Exchange\tnotify=SUCCESS,FAILURE\torcpt=rfc822;zoe+2Bx@partner.example\n'
 		printf 'rcpt notes=Reject Me/Ext@Exchange\nend\n'
 		printf 'From: John Smith/Sales/Acme@Acme\nSubject: two\nMessage-ID: <two@acme>\n\nbody\n'
 	} | put readyin 1763768027.M8P1Q1.t

@@ -109,7 +109,7 @@ s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
 s.sendmail("jane@partner.example", ["john.smith@notes.example.com",
            "IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com"],
            "Subject: dsn\r\n\r\nbody\r\n", mail_options=["RET=HDRS", "ENVID=abc+2Bdef"],
-           rcpt_options=["NOTIFY=FAILURE,DELAY", "ORCPT=rfc822;john.smith@notes.example.com"])
+           rcpt_options=["NOTIFY=FAILURE,DELAY", "ORCPT=rfc822;john+2Bsmith@notes.example.com"])
 s.quit()
 PY
 	assert_success
@@ -117,7 +117,7 @@ PY
 	run cat "$T"/spool/readyout/new/*
 	assert_output --partial "ret HDRS"
 	assert_output --partial "envid abc+2Bdef"
-	assert_output --partial "notify=FAILURE,DELAY	orcpt=rfc822;john.smith@notes.example.com"
+	assert_output --partial "notify=FAILURE,DELAY	orcpt=rfc822;john+2Bsmith@notes.example.com"
 	assert_output --partial "rcpt smtp=IMCEANOTES-Jim+20Bob_Acme+40Acme@example.com	notes=Jim Bob/Acme@Acme"
 }
 

@@ -48,6 +48,7 @@ static const struct {
 	{"UPPER", "UPPER(\"\xc3\xa9" "a\")", "\xc3\x89" "A"},
 	{"PROPER documented", "PROPER(\"o'malley\")", "O'Malley"},
 	{"PROPER words", "PROPER(\"JOHN SMITH-JONES\")", "John Smith-Jones"},
+	{"PROPER apostrophe", "PROPER(\"d'angelo don't WE'LL o’neil\")", "D'Angelo Don't We'll O’Neil"},
 	/* NAMEF / NAMEL / NAMEM */
 	{"NAMEF style 1", "NAMEF(\"John T Smith\")", "John"},
 	{"NAMEL style 1", "NAMEL(\"John T Smith\")", "Smith"},

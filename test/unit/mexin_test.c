@@ -124,6 +124,13 @@ int main(void)
 	x = submit_xtext("a+b=c d\x7f");
 	check_str("xtext", x, "a+2Bb+3Dc+20d+7F");
 	g_free(x);
+	/* the envelope keeps xtext as the MTA gave it: sent unchanged */
+	x = submit_xtext("rfc822+3Bzoe+2Bx@partner.example");
+	check_str("xtext kept", x, "rfc822+3Bzoe+2Bx@partner.example");
+	g_free(x);
+	x = submit_xtext("a+2b");	/* lower-case hex is not xtext */
+	check_str("xtext lower", x, "a+2B2b");
+	g_free(x);
 
 	g_mime_shutdown();
 	if (failures)
