@@ -1271,6 +1271,7 @@ struct plan {
 	GHashTable *contacts;		/* to-ldap: normalized DN -> struct contact */
 	struct notesdir_import *im;	/* to-notes, unless dry run */
 	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
+	GHashTable *stamped;		/* target normalized -> DN or name: entries carrying our stamp */
 	int     ended, complete;
 	char   *server, *hwm;
 	long    n[4];			/* per op_kind */
@@ -1415,6 +1416,121 @@ static void plan_deletions(struct plan *p)
 	g_ptr_array_free(keys, TRUE);
 }
 
+/* target_norm - a target (DN or UNID) normalized for comparison, or NULL */
+static char *target_norm(enum maptbl_dir d, const char *target)
+{
+	if (target == NULL || *target == 0)
+		return NULL;
+	return d == MAPTBL_TO_LDAP ? ldapdir_dn_norm(target) : g_ascii_strup(target, -1);
+}
+
+/* stamped_doc - one document of the Domino directory carrying our stamp */
+static int stamped_doc(const char *unid, const char *form, time_t modified, GHashTable *e, void *ctx)
+{
+	struct plan *p = ctx;
+	const char *stamp = first(e, "$notesdxastamp");
+	const char *name = first(e, g_ascii_strcasecmp(form, "Group") == 0 ? "listname" : "fullname");
+
+	(void) modified;
+	if (stamp && strcmp(stamp, p->conf->connector_guid) == 0)
+		g_hash_table_replace(p->stamped, g_ascii_strup(unid, -1), g_strdup(name ? name : ""));
+	return 1;
+}
+
+/* plan_orphans - deletions of entries that carry our stamp on the target
+ * but that neither the plan nor the state accounts for (a lost state
+ * file); the number planned, -1 (and why) when the target could not be read */
+static long plan_orphans(struct plan *p, GString *why)
+{
+	GHashTable *own = p->st->own[p->d];
+	GHashTable *known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *op_keys = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *orphans;
+	GHashTableIter it;
+	gpointer k, v;
+	long    unknown = 0, n_orphans;
+
+	if (p->d == MAPTBL_TO_LDAP) {
+		/* The stamped contacts of the import container: p->contacts. */
+		g_hash_table_iter_init(&it, p->contacts);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_hash_table_replace(p->stamped, g_strdup(k), g_strdup(((struct contact *) v)->dn));
+	} else if (p->conf->notes_directory && (p->o->full || p->st->hwm[p->d] == NULL)) {
+		/* The Person and Group documents we stamped, as the Domino
+		 * directory export shows them (only read on a full run, or
+		 * when the state has no mark: a first run or a lost state). */
+		if (!notesdir_read(p->conf->notes_directory, stamped_doc, p, why)) {
+			g_string_prepend(why, "reading the stamped documents of notes_directory: ");
+			g_hash_table_unref(known);
+			g_hash_table_unref(op_keys);
+			return -1;
+		}
+	}
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+		char   *n;
+
+		g_hash_table_add(op_keys, op->key);
+		if ((n = target_norm(p->d, op->target)) != NULL)
+			g_hash_table_add(known, n);
+		if ((n = target_norm(p->d, op->old_target)) != NULL)
+			g_hash_table_add(known, n);
+	}
+	g_hash_table_iter_init(&it, p->seen);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		struct owned *o = g_hash_table_lookup(own, k);
+		char   *n;
+
+		if (o && (n = target_norm(p->d, o->target)) != NULL)
+			g_hash_table_add(known, n);
+		if (p->d == MAPTBL_TO_NOTES)
+			g_hash_table_add(known, unid_of(p->conf, k));
+		else if (o == NULL && !g_hash_table_contains(op_keys, k))
+			unknown++;
+	}
+	g_hash_table_unref(op_keys);
+	if (unknown) {
+		/* A source entry left as it is (rejected, unmappable) that the
+		 * state does not know: its contact cannot be told from an orphan. */
+		if (g_hash_table_size(p->stamped) > g_hash_table_size(known))
+			msg_info("%s: %ld source entries were left as they are and the state does not know them: "
+				 "stamped entries the state does not own are not deleted this run",
+				 dxasync_dir_name(p->d), unknown);
+		g_hash_table_unref(known);
+		return 0;
+	}
+	orphans = g_ptr_array_new();
+	g_hash_table_iter_init(&it, p->stamped);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		if (!g_hash_table_contains(known, k))
+			g_ptr_array_add(orphans, k);
+	g_ptr_array_sort(orphans, str_cmp);
+	for (guint i = 0; i < orphans->len; i++) {
+		const char *n = g_ptr_array_index(orphans, i);
+		const char *what = g_hash_table_lookup(p->stamped, n);
+		struct op *op = g_new0(struct op, 1);
+
+		op->kind = OP_DELETE;
+		if (p->d == MAPTBL_TO_LDAP) {
+			op->target = g_strdup(what);
+		} else {
+			op->target = g_strdup(n);
+		}
+		op->key = g_strdup(op->target);
+		if (p->o->dry_run)
+			fprintf(p->report, "%s: delete %s%s%s (stamped, not in the state)\n", dxasync_dir_name(p->d),
+				op->target, p->d == MAPTBL_TO_NOTES ? " " : "", p->d == MAPTBL_TO_NOTES ? what : "");
+		else if (p->o->verbose)
+			msg_info("%s: %s carries our stamp and has no source entry: deleted", dxasync_dir_name(p->d),
+				 op->target);
+		g_ptr_array_add(p->ops, op);
+	}
+	n_orphans = orphans->len;
+	g_hash_table_unref(known);
+	g_ptr_array_free(orphans, TRUE);
+	return n_orphans;
+}
+
 /* read_records - the whole output of the reading half */
 static int read_records(struct plan *p, FILE *in, GString *why)
 {
@@ -1544,7 +1660,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 {
 	struct plan p = {0};
 	struct ldapdir *l = NULL;
-	long    owned, deletes = 0, failed = 0;
+	long    owned, orphans, deletes = 0, failed = 0;
 	int     rc = EX_OK;
 
 	p.conf = conf;
@@ -1601,7 +1717,13 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		goto out;
 	}
 	plan_deletions(&p);
-	owned = g_hash_table_size(p.st->own[d]);
+	p.stamped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if ((orphans = plan_orphans(&p, why)) < 0) {
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	/* Ownership is the stamp on the target: the state is its cache. */
+	owned = MAX(g_hash_table_size(p.st->own[d]) + orphans, g_hash_table_size(p.stamped));
 	for (guint i = 0; i < p.ops->len; i++)
 		if (((struct op *) g_ptr_array_index(p.ops, i))->kind == OP_DELETE)
 			deletes++;
@@ -1675,6 +1797,8 @@ out:
 	g_hash_table_unref(p.contacts);
 	if (p.spelling)
 		g_hash_table_unref(p.spelling);
+	if (p.stamped)
+		g_hash_table_unref(p.stamped);
 	g_free(p.server);
 	g_free(p.hwm);
 	return rc;

@@ -78,7 +78,7 @@ persons_in() {
 	slapd_add "$FIXTURES/dxa/people.ldif"
 	run "$BIN/dxa" -full
 	assert_success
-	# Notes -> LDAP: 12 people, 1 group, 1 mail-in database; not the stamped one, not the server
+	# Notes -> LDAP: 12 people, 1 group, 1 mail-in database; not the server
 	assert_equal "$(contacts | wc -l)" 14
 	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=john.smith@notes.example.com)'
 	assert_output --partial "lmeNotesAddress: NOTES:John Smith/Sales/Acme@Acme"
@@ -250,6 +250,7 @@ PY
 @test "-n prints the plan and changes nothing" {
 	slapd_add "$FIXTURES/dxa/people.ldif"
 	cp "$T/maps/addresses" "$T/addresses.before"
+
 	run "$BIN/dxa" -n -full
 	assert_success
 	assert_output --partial "to-notes: add"
@@ -483,4 +484,69 @@ LDIF
 	assert_equal "$(imports | wc -l)" "$n"
 	grep -q '^sam1@example.com	Sam Same/Exchange@Exchange' "$T/maps/addresses"
 	! grep -q '^sam3' "$T/maps/addresses"
+}
+
+# domino_imports FILE - copy the documents of an import file into the
+# Domino directory export, as Domino's importer and the next export would
+domino_imports() {
+	python3 - "$1" "$T/names.dxl" <<'PY'
+import re, sys
+docs = re.findall(r"<document [^>]*form=\"(?:Person|Group)\".*?</document>", open(sys.argv[1], encoding='utf-8').read(), flags=re.S)
+p = sys.argv[2]; s = open(p, encoding='utf-8').read()
+s = s.replace("</database>", "\n".join(docs) + "\n</database>")
+open(p, 'w', encoding='utf-8').write(s)
+PY
+}
+
+@test "a lost state file: ownership comes back from the stamps; orphans deleted, hand-made entries kept" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	"$BIN/dxa" -full
+	domino_imports "$(last_import)"
+	bob=$(python3 -c 'import re,sys; s=open(sys.argv[1]).read(); print(re.search(r"<noteinfo unid=\"([0-9A-F]+)\"/>(?:(?!</document>).)*bob@example.com", s, re.S).group(1))' "$(last_import)")
+	[ -n "$bob" ]
+	cat > "$T/hand.ldif" <<LDIF
+dn: cn=Hand Made,ou=Contacts,$SLAPD_BASE
+objectClass: inetOrgPerson
+cn: Hand Made
+sn: Made
+mail: hand@example.org
+LDIF
+	slapd_add "$T/hand.ldif"
+	# the state is lost; Anna Berg leaves Notes, bob leaves LDAP
+	rm "$T/spool/dxa.state"
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+s = re.sub(r"<document form='Person'>\n<noteinfo[^\n]*\n(?:(?!</document>).)*Anna Berg(?:(?!</document>).)*</document>\n", "", s, flags=re.S)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	ldapdelete -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" "uid=bob,ou=People,$SLAPD_BASE"
+	run "$BIN/dxa" -n -full
+	assert_success
+	assert_output --partial "to-notes: delete $bob Bob Baker/Exchange (stamped, not in the state)"
+	assert_output --partial "to-notes: would add 11, change 0, delete 1"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 1"
+	run "$BIN/dxa" -full
+	assert_success
+	# the stamped Person documents in names.nsf never become contacts
+	assert_equal "$(contacts | wc -l)" 14
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=anna.berg@notes.example.com)' dn
+	assert_output ""
+	run slapd_search -b "cn=Hand Made,ou=Contacts,$SLAPD_BASE" -s base mail
+	assert_output --partial "mail: hand@example.org"
+	f=$(last_import)
+	assert_equal "$(count_in 'form="LMEDelete"' "$f")" 1
+	grep -q "<item name=\"TargetUNID\"><text>$bob</text>" "$f"
+	# the state is whole again: an update changes nothing
+	run "$BIN/dxa" -n -update
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+	# the deletion guard counts the stamped entries as owned
+	rm "$T/spool/dxa.state"
+	for u in alice carol; do
+		ldapdelete -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" "uid=$u,ou=People,$SLAPD_BASE"
+	done
+	run "$BIN/dxa" -full -to-notes
+	assert_equal "$status" 65
+	assert_output --partial "refusing to delete 3 of 12"
 }
