@@ -586,6 +586,16 @@ static int under(const char *dn, const char *container)
 	return n >= c && strcmp(dn + n - c, container) == 0 && (n == c || dn[n - c - 1] == ',');
 }
 
+/* gone_since - an entry changed since the mark that is no longer
+ * synchronized (fails the FILTER lines, lost its address or name): the
+ * key listing of the update must not count it present, so that it is
+ * deleted on the other side if owned */
+static void gone_since(struct src *s, const char *key)
+{
+	if (s->old_hwm)
+		g_hash_table_add(s->seen, g_strdup(key));
+}
+
 /* ldap_user - one LDAP entry of the export (to-notes) */
 static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 {
@@ -633,6 +643,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		display = nonempty(first(e, "cn"));
 	if (smtp == NULL || display == NULL) {
 		s->skipped++;
+		gone_since(s, key);
 		g_free(notes);
 		return 1;
 	}
@@ -676,6 +687,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 	maptbl_entry_add(e, "$$DN", dn);
 	if (!maptbl_filter(s->t, s->d, e)) {
 		s->skipped++;
+		gone_since(s, key);
 		g_free(notes);
 		return 1;
 	}

@@ -550,3 +550,60 @@ PY
 	assert_equal "$status" 65
 	assert_output --partial "refusing to delete 3 of 12"
 }
+
+@test "-update: an entry that stops passing the filters or leaves export_base is deleted on the other side" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	echo 'FILTER Title NE "Contractor"' >> "$T/maps/mapmex.tbl"
+	echo 'FILTER Title NE "Retired"' >> "$T/maps/mapnotes.tbl"
+	lme_conf_set dxa export_filter "(!(employeeType=external))"
+	lme_conf_set dxa max_delete_percent 50
+	"$BIN/dxa" -full
+	grep -q "^carol@example.com" "$T/maps/addresses"
+	cat > "$T/mod.ldif" <<LDIF
+dn: uid=carol,ou=People,$SLAPD_BASE
+changetype: modify
+replace: title
+title: Contractor
+
+dn: uid=dave,ou=People,$SLAPD_BASE
+changetype: modify
+add: employeeType
+employeeType: external
+
+dn: ou=Elsewhere,$SLAPD_BASE
+changetype: add
+objectClass: organizationalUnit
+ou: Elsewhere
+
+dn: uid=erin,ou=People,$SLAPD_BASE
+changetype: modrdn
+newrdn: uid=erin
+deleteoldrdn: 1
+newsuperior: ou=Elsewhere,$SLAPD_BASE
+LDIF
+	slapd_modify "$T/mod.ldif"
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+def retire(m):
+    d = m.group(0).replace("<text>Staff</text>", "<text>Retired</text>")
+    return re.sub(r"<modified><datetime>[^<]*</datetime>", "<modified><datetime>20250301T080000,00+00</datetime>", d)
+s = re.sub(r"<document form='Person'>(?:(?!</document>).)*Mary Jones(?:(?!</document>).)*</document>", retire, s, flags=re.S)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	run "$BIN/dxa" -update
+	assert_success
+	f=$(last_import)
+	assert_equal "$(count_in 'form="LMEDelete"' "$f")" 3
+	assert_equal "$(persons_in "$f")" 0
+	for u in carol dave erin; do
+		! grep -q "^$u@example.com" "$T/maps/addresses"
+	done
+	grep -q "^alice@example.com" "$T/maps/addresses"
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=mjones@notes.example.com)' dn
+	assert_output ""
+	assert_equal "$(contacts | wc -l)" 13
+	run "$BIN/dxa" -n -update
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+}
