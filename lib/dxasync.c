@@ -1071,7 +1071,8 @@ struct op {
 	enum op_kind kind;
 	char   *key;
 	char   *target;			/* UNID or DN */
-	char   *old_target;		/* DN to delete first (renamed), or NULL */
+	char   *old_target;		/* DN to rename (rename) or delete first, or NULL */
+	int     rename;			/* to-ldap: move old_target to target, then modify */
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
@@ -1272,6 +1273,51 @@ static GHashTable *desired_contact(const struct conf *conf, GHashTable *e, const
 	return want;
 }
 
+/* renamed_entry - a copy of the contact e as it is after a rename from
+ * old_dn to new_dn (the old RDN value removed, the new one added) */
+static GHashTable *renamed_entry(GHashTable *e, const char *old_dn, const char *new_dn)
+{
+	GHashTable *r = ldif_entry_new();
+	GHashTableIter it;
+	gpointer k, v;
+	char   *oa = NULL, *ov = NULL, *na = NULL, *nv = NULL, *fold;
+
+	if (!ldapdir_rdn(old_dn, &oa, &ov))
+		oa = ov = NULL;
+	fold = ov ? g_utf8_casefold(ov, -1) : NULL;
+	if (!ldapdir_rdn(new_dn, &na, &nv))
+		na = nv = NULL;
+	g_hash_table_iter_init(&it, e);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		GPtrArray *vals = v;
+
+		for (guint i = 0; i < vals->len; i++) {
+			const char *x = g_ptr_array_index(vals, i);
+			char   *xf = oa && strcmp(k, oa) == 0 ? g_utf8_casefold(x, -1) : NULL;
+			int     drop = xf && strcmp(xf, fold) == 0;
+
+			g_free(xf);
+			if (!drop)
+				ldif_entry_add(r, k, x);
+		}
+	}
+	if (na) {
+		GPtrArray *vals = g_hash_table_lookup(r, na);
+		int     have = 0;
+
+		for (guint i = 0; vals && i < vals->len; i++)
+			have |= strcmp(g_ptr_array_index(vals, i), nv) == 0;
+		if (!have)
+			ldif_entry_add(r, na, nv);
+	}
+	g_free(oa);
+	g_free(ov);
+	g_free(fold);
+	g_free(na);
+	g_free(nv);
+	return r;
+}
+
 struct plan {
 	const struct conf *conf;
 	enum maptbl_dir d;
@@ -1328,6 +1374,8 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 	GHashTable *want = desired_contact(p->conf, e, dn);
 	struct contact *cur = norm ? g_hash_table_lookup(p->contacts, norm) : NULL;
 	char   *hash = record_hash(e);
+	GHashTable *renamed = NULL;
+	struct contact moved;
 
 	op->key = g_strdup(key);
 	op->target = dn;
@@ -1335,10 +1383,25 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 			     first(e, R_LEVELS));
 	if (old && *old->target && norm) {
 		char   *on = ldapdir_dn_norm(old->target);
+		struct contact *was = on && strcmp(on, norm) != 0 ? g_hash_table_lookup(p->contacts, on) : NULL;
 
-		if (on && strcmp(on, norm) != 0 && g_hash_table_contains(p->contacts, on))
-			op->old_target = g_strdup(old->target);
+		/* Our contact for this key is under another DN (a new DN from
+		 * the DN rule): renamed, so it keeps its identity (entryUUID,
+		 * objectGUID), and compared as it will be after the rename.  If
+		 * a stamped contact holds the new DN already, the old one goes. */
+		if (was) {
+			op->old_target = g_strdup(was->dn);
+			if (cur == NULL) {
+				op->rename = 1;
+				renamed = renamed_entry(was->e, was->dn, dn);
+			}
+		}
 		g_free(on);
+	}
+	if (renamed) {
+		cur = &moved;
+		moved.dn = dn;
+		moved.e = renamed;
 	}
 	if (cur == NULL) {
 		op->kind = OP_ADD;
@@ -1368,9 +1431,11 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 				for (guint i = 0; i < w->len; i++)
 					ldif_entry_add(changed, k, g_ptr_array_index(w, i));
 		}
-		op->kind = g_hash_table_size(changed) ? OP_CHANGE : OP_SAME;
+		op->kind = g_hash_table_size(changed) || op->old_target ? OP_CHANGE : OP_SAME;
 		op->attrs = changed;
 	}
+	if (renamed)
+		g_hash_table_unref(renamed);
 	if (p->o->dry_run && op->kind != OP_SAME) {
 		GPtrArray *names = sorted_keys(op->attrs);
 		GString *list = g_string_new("");
@@ -1379,6 +1444,9 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 			g_string_append_printf(list, "%s%s", i ? ", " : " (", (char *) g_ptr_array_index(names, i));
 		if (list->len)
 			g_string_append_c(list, ')');
+		if (op->old_target)
+			g_string_append_printf(list, " (%s %s)", op->rename ? "renamed from" : "replacing",
+					       op->old_target);
 		fprintf(p->report, "%s: %s %s <%s>%s\n", dxasync_dir_name(p->d), kind_name[op->kind],
 			dn, op->next->smtp, list->str);
 		g_string_free(list, TRUE);
@@ -1613,7 +1681,9 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 
 		g_string_truncate(why, 0);
 		if (p->d == MAPTBL_TO_LDAP) {
-			if (op->kind == OP_ADD && op->old_target && !ldapdir_delete(l, op->old_target, why))
+			if (op->rename && !ldapdir_rename(l, op->old_target, op->target, why))
+				ok = 0;
+			else if (!op->rename && op->old_target && !ldapdir_delete(l, op->old_target, why))
 				ok = 0;
 			else if (op->kind == OP_ADD)
 				ok = ldapdir_add(l, op->target, op->attrs, why);

@@ -607,3 +607,39 @@ PY
 	assert_output --partial "to-notes: would add 0, change 0, delete 0"
 	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
 }
+
+@test "a renamed Notes person: its contact is renamed (modrdn), keeps its entryUUID, and is updated" {
+	sed -i 's/^DN = UNID$/DN = X500( FullName, "CN" )/' "$T/maps/mapnotes.tbl"
+	"$BIN/dxa" -full -to-ldap
+	uuid=$(slapd_search -b "cn=John Smith,ou=Contacts,$SLAPD_BASE" -s base entryUUID | sed -n 's/^entryUUID: //p')
+	[ -n "$uuid" ]
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+def rename(m):
+    d = m.group(0).replace("John Smith", "John Smythe").replace("<text>Smith</text>", "<text>Smythe</text>")
+    return re.sub(r"<modified><datetime>[^<]*</datetime>", "<modified><datetime>20250301T080000,00+00</datetime>", d)
+s = re.sub(r"<document form='Person'>(?:(?!</document>).)*CN=John Smith(?:(?!</document>).)*</document>", rename, s, flags=re.S)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	run "$BIN/dxa" -n -update -to-ldap
+	assert_success
+	assert_output --partial "to-ldap: change cn=John Smythe,ou=Contacts,$SLAPD_BASE <john.smith@notes.example.com>"
+	assert_output --partial "(renamed from cn=John Smith,ou=Contacts,$SLAPD_BASE)"
+	assert_output --partial "would add 0, change 1, delete 0"
+	run "$BIN/dxa" -update -to-ldap
+	assert_success
+	run slapd_search -b "cn=John Smythe,ou=Contacts,$SLAPD_BASE" -s base entryUUID cn sn displayName lmeNotesAddress
+	assert_output --partial "entryUUID: $uuid"
+	assert_output --partial "cn: John Smythe"
+	refute_output --partial "cn: John Smith"
+	assert_output --partial "sn: Smythe"
+	assert_output --partial "displayName: John Smythe"
+	assert_output --partial "lmeNotesAddress: NOTES:John Smythe/Sales/Acme@Acme"
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(cn=John Smith)' dn
+	assert_output ""
+	assert_equal "$(contacts | wc -l)" 14
+	grep -q "^john.smith@notes.example.com	John Smythe/Sales/Acme@Acme	John Smythe$" "$T/maps/addresses"
+	run "$BIN/dxa" -n -update -to-ldap
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+}
