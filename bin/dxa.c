@@ -105,6 +105,7 @@ int     main(int argc, char **argv)
 	o.full = full;
 	o.self = argv[0];
 	foreground |= isatty(2);
+	o.foreground = foreground;
 	msg_init("dxa", foreground);
 	if ((conf = conf_load(conf_path(conf_arg), why)) == NULL)
 		fail(EX_CONFIG, "configuration", why->str);

@@ -42,6 +42,10 @@
 #define R_HWM		"lme-hwm"
 #define R_KEY		"lme-key"
 #define R_LEVELS	"lme-levels"
+#define R_SRCDN		"lme-srcdn"	/* to-notes: the LDAP entry's DN */
+#define R_MEMBER	"lme-member"	/* to-notes: a group's member DN */
+#define MEMBERS_MAX	4000		/* members of one group (Notes items are small) */
+#define MEMBERS_BYTES	(512 * 1024)	/* their DNs together */
 #define LEVEL_SEP	"\x1e"		/* between key combinations */
 #define PRESENT_BATCH	5000		/* keys in one present record */
 #define NAME_MAX_BYTES	1024		/* an SMTP address, Notes address or display name */
@@ -60,6 +64,7 @@ struct owned {
 
 struct state {
 	GHashTable *own[2];		/* source key -> struct owned (both in the arena) */
+	GHashTable *srcdn;		/* to-notes: source key -> its LDAP DN (in the arena) */
 	char   *server[2];		/* source identity of the high-water mark */
 	char   *hwm[2];
 	GStringChunk *strings;		/* the arena: keys and fields */
@@ -116,6 +121,7 @@ static struct state *state_new(void)
 
 	for (int d = 0; d < 2; d++)
 		s->own[d] = g_hash_table_new(g_str_hash, g_str_equal);
+	s->srcdn = g_hash_table_new(g_str_hash, g_str_equal);
 	s->strings = g_string_chunk_new(1 << 20);
 	s->blocks = g_ptr_array_new_with_free_func(g_free);
 	return s;
@@ -129,6 +135,7 @@ static void state_free(struct state *s)
 		g_free(s->server[d]);
 		g_free(s->hwm[d]);
 	}
+	g_hash_table_unref(s->srcdn);
 	g_string_chunk_free(s->strings);
 	g_ptr_array_unref(s->blocks);
 	g_free(s);
@@ -173,7 +180,7 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 		char  **f;
 		int     n, d;
 
-		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && strncmp(lines[i], "own\t", 4) == 0))
+		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && (strncmp(lines[i], "own\t", 4) == 0 || strncmp(lines[i], "src\t", 4) == 0)))
 			continue;
 		if (strlen(lines[i]) > STATE_LINE_MAX)
 			goto bad;
@@ -191,6 +198,8 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			g_free(s->hwm[d]);
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
+		} else if (d == MAPTBL_TO_NOTES && strcmp(f[0], "src") == 0 && n == 4) {
+			g_hash_table_replace(s->srcdn, state_key(s, f[2]), state_key(s, f[3]));
 		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
 			g_hash_table_replace(s->own[d], state_key(s, f[2]),
 					     owned_new(s, f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : ""));
@@ -282,6 +291,7 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 		for (guint i = 0; i < keys->len; i++) {
 			const char *k = g_ptr_array_index(keys, i);
 			struct owned *o = g_hash_table_lookup(s->own[d], k);
+			const char *src;
 
 			g_string_append(out, "own");
 			put_field(out, dxasync_dir_name(d));
@@ -293,6 +303,13 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 			put_field(out, o->display);
 			put_field(out, o->levels);
 			g_string_append_c(out, '\n');
+			if (d == MAPTBL_TO_NOTES && (src = g_hash_table_lookup(s->srcdn, k)) != NULL) {
+				g_string_append(out, "src");
+				put_field(out, dxasync_dir_name(d));
+				put_field(out, k);
+				put_field(out, src);
+				g_string_append_c(out, '\n');
+			}
 		}
 		g_ptr_array_free(keys, TRUE);
 	}
@@ -392,6 +409,8 @@ struct src {
 	int     batched;
 	struct state *st;		/* update runs: the owned entries, for uniqueness */
 	int     rejected;		/* entries were rejected: keep the old mark */
+	const char *cur_dn;		/* to-notes: the DN of the entry being added */
+	GPtrArray *cur_members;		/* to-notes: its members (a group), or NULL */
 };
 
 /* rec_free - release a buffered record */
@@ -461,6 +480,10 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	ldif_entry_add(r, R_NOTES, notes);
 	ldif_entry_add(r, R_DISPLAY, display ? display : "");
 	ldif_entry_add(r, R_FORM, form);
+	if (s->cur_dn)
+		ldif_entry_add(r, R_SRCDN, s->cur_dn);
+	for (guint i = 0; s->cur_members && i < s->cur_members->len; i++)
+		ldif_entry_add(r, R_MEMBER, g_ptr_array_index(s->cur_members, i));
 	if (s->d == MAPTBL_TO_NOTES) {
 		char   *at = strrchr(notes, '@');
 
@@ -474,7 +497,8 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		if (!nonempty(first(r, "maildomain")) && at)
 			set_value(r, "maildomain", at + 1);
 		if (strcmp(form, "Group") == 0) {
-			/* A Group document is named by ListName; members are not synchronized. */
+			/* A Group document is named by ListName; its Members
+			 * are resolved by the applying half (plan_groups). */
 			set_value(r, "listname", first(r, "fullname"));
 			g_hash_table_remove(r, "fullname");
 			g_hash_table_remove(r, "firstname");
@@ -586,6 +610,42 @@ static int under(const char *dn, const char *container)
 	return n >= c && strcmp(dn + n - c, container) == 0 && (n == c || dn[n - c - 1] == ',');
 }
 
+/* group_members - the member DNs of a group into s->cur_members; 0 (and
+ * reported) when there are too many to write: left as it is */
+static int group_members(struct src *s, const char *key, GHashTable *e)
+{
+	static const char *const attrs[] = {"member", "uniquemember", NULL};
+	GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
+	size_t  bytes = 0;
+
+	for (int a = 0; attrs[a]; a++) {
+		GPtrArray *v = g_hash_table_lookup(e, attrs[a]);
+
+		for (guint i = 0; v && i < v->len; i++) {
+			const char *dn = g_ptr_array_index(v, i);
+			const char *uid = strrchr(dn, '#');
+			size_t  n = strlen(dn);
+
+			/* uniqueMember: DN [ "#" BitString ] */
+			if (a == 1 && uid && uid[1] == '\'' && n > 3 && dn[n - 1] == 'B')
+				n = (size_t) (uid - dn);
+			if (n == 0)
+				continue;
+			bytes += n;
+			g_ptr_array_add(m, g_strndup(dn, n));
+		}
+	}
+	if (m->len > MEMBERS_MAX || bytes > MEMBERS_BYTES) {
+		msg_warn("%s: %s: a group of %u members (%zu bytes): more than %d or %d bytes: left as it is",
+			 dxasync_dir_name(s->d), key, m->len, bytes, MEMBERS_MAX, MEMBERS_BYTES);
+		s->errors++;
+		g_ptr_array_unref(m);
+		return 0;
+	}
+	s->cur_members = m;
+	return 1;
+}
+
 /* gone_since - an entry changed since the mark that is no longer
  * synchronized (fails the FILTER lines, lost its address or name): the
  * key listing of the update must not count it present, so that it is
@@ -691,13 +751,24 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		g_free(notes);
 		return 1;
 	}
+	if (strcmp(form, "Group") == 0 && !group_members(s, key, e)) {
+		write_present(s, key);
+		g_hash_table_add(s->seen, g_strdup(key));
+		g_free(notes);
+		return !s->write_failed;
+	}
 	if ((m = map_entry(s, key, e)) == NULL) {
 		write_present(s, key);
 		g_hash_table_add(s->seen, g_strdup(key));
 	} else {
+		s->cur_dn = dn;
 		add_record(s, key, m, smtp, notes, display, form);
+		s->cur_dn = NULL;
 		g_hash_table_unref(m);
 	}
+	if (s->cur_members)
+		g_ptr_array_unref(s->cur_members);
+	s->cur_members = NULL;
 	g_free(notes);
 	return !s->write_failed;
 }
@@ -946,6 +1017,10 @@ static int source_ldap(struct src *s, struct state *st, char **server, GString *
 
 	if (l == NULL)
 		return 0;
+	if (conf->export_groups) {
+		g_ptr_array_add(attrs, g_strdup("member"));
+		g_ptr_array_add(attrs, g_strdup("uniquemember"));
+	}
 	{
 		char   *id = ldapdir_server_id(l);
 
@@ -1076,6 +1151,7 @@ struct op {
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
+	char   *srcdn;			/* to-notes: the source entry's DN, or NULL */
 };
 
 /* op_free - release an op */
@@ -1089,6 +1165,7 @@ static void op_free(gpointer p)
 	if (op->attrs)
 		g_hash_table_unref(op->attrs);
 	g_free(op->form);
+	g_free(op->srcdn);
 	g_free(op);
 }
 
@@ -1330,6 +1407,7 @@ struct plan {
 	struct notesdir_import *im;	/* to-notes, unless dry run */
 	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
 	GHashTable *stamped;		/* target normalized -> DN or name: entries carrying our stamp */
+	GPtrArray *groups;		/* to-notes: struct pending, planned after the others */
 	int     ended, complete;
 	char   *server, *hwm;
 	long    n[4];			/* per op_kind */
@@ -1611,6 +1689,115 @@ static long plan_orphans(struct plan *p, GString *why)
 	return n_orphans;
 }
 
+struct pending {
+	char   *key;
+	char   *srcdn;
+	GHashTable *e;
+};
+
+/* pending_free - release a group waiting for its members */
+static void pending_free(gpointer x)
+{
+	struct pending *g = x;
+
+	g_free(g->key);
+	g_free(g->srcdn);
+	g_hash_table_unref(g->e);
+	g_free(g);
+}
+
+/* plan_notes_later - plan an entry record for Notes now, a group (whose
+ * members need every entry) after the others; keep the source DN */
+static void plan_notes_later(struct plan *p, const char *key, GHashTable *e)
+{
+	char   *srcdn = g_strdup(first(e, R_SRCDN));
+
+	/* The DN is not part of the digest: a move alone is no change. */
+	g_hash_table_remove(e, R_SRCDN);
+	if (g_strcmp0(first(e, R_FORM), "Group") == 0) {
+		struct pending *g = g_new0(struct pending, 1);
+
+		g->key = g_strdup(key);
+		g->srcdn = srcdn;
+		g->e = g_hash_table_ref(e);
+		g_ptr_array_add(p->groups, g);
+		return;
+	}
+	plan_notes(p, key, e);
+	((struct op *) g_ptr_array_index(p->ops, p->ops->len - 1))->srcdn = srcdn;
+}
+
+/* add_name - DN -> Notes address, for group members */
+static void add_name(GHashTable *names, const char *dn, const char *notes)
+{
+	char   *n;
+
+	if (dn && *dn && notes && *notes && (n = ldapdir_dn_norm(dn)) != NULL)
+		g_hash_table_replace(names, n, (gpointer) notes);
+}
+
+/* plan_groups - resolve the members of the groups read (LDAP DNs -> the
+ * Notes addresses of the entries synchronized, this run's or the state's;
+ * others are left out) into Members, then plan the groups */
+static void plan_groups(struct plan *p)
+{
+	GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (p->groups->len == 0) {
+		g_hash_table_unref(names);
+		return;
+	}
+	g_hash_table_iter_init(&it, p->st->srcdn);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct owned *o = g_hash_table_lookup(p->st->own[p->d], k);
+
+		if (o && g_hash_table_contains(p->seen, k))
+			add_name(names, v, o->notes);
+	}
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+
+		if (op->next)
+			add_name(names, op->srcdn, op->next->notes);
+	}
+	for (guint i = 0; i < p->groups->len; i++) {
+		struct pending *g = g_ptr_array_index(p->groups, i);
+
+		add_name(names, g->srcdn, first(g->e, R_NOTES));
+	}
+	for (guint i = 0; i < p->groups->len; i++) {
+		struct pending *g = g_ptr_array_index(p->groups, i);
+		GPtrArray *dns = g_hash_table_lookup(g->e, R_MEMBER);
+		GPtrArray *members = g_ptr_array_new();
+		GHashTable *dup = g_hash_table_new(g_str_hash, g_str_equal);
+
+		for (guint j = 0; dns && j < dns->len; j++) {
+			const char *dn = g_ptr_array_index(dns, j);
+			char   *n = ldapdir_dn_norm(dn);
+			const char *name = n ? g_hash_table_lookup(names, n) : NULL;
+
+			if (name == NULL && p->o->verbose)
+				msg_info("%s: group %s: member %s is not synchronized: left out",
+					 dxasync_dir_name(p->d), first(g->e, R_NOTES), dn);
+			if (name && g_hash_table_add(dup, (gpointer) name))
+				g_ptr_array_add(members, (gpointer) name);
+			g_free(n);
+		}
+		g_ptr_array_sort(members, str_cmp);
+		g_hash_table_remove(g->e, R_MEMBER);
+		g_hash_table_remove(g->e, "members");
+		for (guint j = 0; j < members->len; j++)
+			ldif_entry_add(g->e, "members", g_ptr_array_index(members, j));
+		plan_notes(p, g->key, g->e);
+		((struct op *) g_ptr_array_index(p->ops, p->ops->len - 1))->srcdn = g_strdup(g->srcdn);
+		g_hash_table_unref(dup);
+		g_ptr_array_free(members, TRUE);
+	}
+	g_hash_table_unref(names);
+}
+
 /* read_records - the whole output of the reading half */
 static int read_records(struct plan *p, FILE *in, GString *why)
 {
@@ -1642,7 +1829,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 		} else if (strcmp(type, "entry") == 0 && *dn && !g_hash_table_contains(p->seen, dn)) {
 			g_hash_table_add(p->seen, g_strdup(dn));
 			if (p->d == MAPTBL_TO_NOTES)
-				plan_notes(p, dn, e);
+				plan_notes_later(p, dn, e);
 			else
 				plan_ldap(p, dn, e);
 			if (p->o->progress && count % 1000 == 0)
@@ -1700,9 +1887,12 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		}
 		if (op->kind == OP_DELETE) {
 			g_hash_table_remove(own, op->key);
+			g_hash_table_remove(p->st->srcdn, op->key);
 		} else {
 			g_hash_table_replace(own, state_key(p->st, op->key), op->next);
 			op->next = NULL;
+			if (op->srcdn)
+				g_hash_table_replace(p->st->srcdn, state_key(p->st, op->key), state_key(p->st, op->srcdn));
 		}
 		p->n[op->kind]++;
 	}
@@ -1752,6 +1942,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.ops = g_ptr_array_new_with_free_func(op_free);
 	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
+	p.groups = g_ptr_array_new_with_free_func(pending_free);
 	if ((p.st = state_load(conf, 0, why)) == NULL) {
 		rc = EX_DATAERR;
 		goto out;
@@ -1798,6 +1989,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
+	plan_groups(&p);
 	plan_deletions(&p);
 	p.stamped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if ((orphans = plan_orphans(&p, why)) < 0) {
@@ -1875,6 +2067,7 @@ out:
 	if (p.st)
 		state_free(p.st);
 	g_ptr_array_unref(p.ops);
+	g_ptr_array_unref(p.groups);
 	g_hash_table_unref(p.seen);
 	g_hash_table_unref(p.contacts);
 	if (p.spelling)
@@ -1910,6 +2103,8 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		g_ptr_array_add(args, "-force");
 	if (o->verbose)
 		g_ptr_array_add(args, "-v");
+	if (o->foreground)
+		g_ptr_array_add(args, "-f");
 	g_ptr_array_add(args, NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		g_string_printf(why, "pipe: %s", g_strerror(errno));

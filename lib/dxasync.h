@@ -58,6 +58,7 @@ struct dxasync_opts {
 	int     dry_run;		/* -n */
 	int     force;			/* -force */
 	int     verbose;		/* -v */
+	int     foreground;		/* -f (or a terminal): the applying half logs to stderr too */
 	void    (*progress)(const char *dir, long count);	/* or NULL */
 	const char *self;		/* argv[0]: tried when /proc/self/exe is not there */
 };

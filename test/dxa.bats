@@ -643,3 +643,43 @@ PY
 	run "$BIN/dxa" -n -update -to-ldap
 	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
 }
+
+@test "export_groups: an LDAP group's members become the Group document's Members (synchronized members only)" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	lme_conf_set dxa export_groups yes
+	cat > "$T/group.ldif" <<LDIF
+dn: cn=Staff,ou=People,$SLAPD_BASE
+objectClass: groupOfNames
+objectClass: extensibleObject
+cn: Staff
+mail: staff@example.com
+member: uid=alice,ou=People,$SLAPD_BASE
+member: UID=Bob, ou=people,$SLAPD_BASE
+member: uid=nomail,ou=People,$SLAPD_BASE
+member: cn=Nobody,ou=Elsewhere,$SLAPD_BASE
+LDIF
+	slapd_add "$T/group.ldif"
+	run "$BIN/dxa" -f -v -full -to-notes
+	assert_success
+	assert_output --partial "group Staff/Exchange@Exchange: member uid=nomail,ou=People,$SLAPD_BASE is not synchronized: left out"
+	assert_output --partial "member cn=Nobody,ou=Elsewhere,$SLAPD_BASE is not synchronized: left out"
+	f=$(last_import)
+	assert_equal "$(persons_in "$f")" 12
+	grep -q '<item name="ListName"><text>Staff/Exchange</text></item>' "$f"
+	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text></textlist></item>' "$f"
+	# a member added to the group: the update resolves it from the state (carol did not change)
+	cat > "$T/mod.ldif" <<LDIF
+dn: cn=Staff,ou=People,$SLAPD_BASE
+changetype: modify
+add: member
+member: uid=carol,ou=People,$SLAPD_BASE
+LDIF
+	slapd_modify "$T/mod.ldif"
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	f=$(last_import)
+	assert_equal "$(grep -c '<document ' "$f")" 1
+	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text><text>Carol Cooper/Exchange@Exchange</text></textlist></item>' "$f"
+	run "$BIN/dxa" -n -update -to-notes
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+}
