@@ -683,3 +683,85 @@ LDIF
 	run "$BIN/dxa" -n -update -to-notes
 	assert_output --partial "to-notes: would add 0, change 0, delete 0"
 }
+
+# ad_user CN USN GUIDBYTE [EXTRA] - an AD user entry as LDIF
+ad_user() {
+	cat <<LDIF
+dn: cn=$1,ou=People,$SLAPD_BASE
+objectClass: user
+objectClass: adTestMailUser
+cn: $1
+instanceType: 4
+nTSecurityDescriptor:: AQAEgA==
+objectCategory: CN=Person,CN=Schema,CN=Configuration,$SLAPD_BASE
+sn: ${1#* }
+displayName: $1
+mail: $(echo "${1%% *}" | tr A-Z a-z)@example.com
+objectGUID:: $(printf "\\x$3%.0s" $(seq 16) | base64)
+uSNChanged: $2
+
+LDIF
+}
+
+@test "AD flavor -update: only entries above the uSNChanged mark, recorded per server" {
+	slapd_stop
+	FLAVOR=ad
+	# Debian's msuser.schema gives uSNChanged no matching rules, so slapd
+	# cannot evaluate uSNChanged>=N; a copy with AD's integer ordering
+	# (for this test only)
+	slapd_write_conf ad
+	sed "s/NAME 'uSNChanged'/NAME 'uSNChanged' EQUALITY integerMatch ORDERING integerOrderingMatch/" \
+		/etc/ldap/schema/msuser.schema > "$T/msuser-ordered.schema"
+	grep -q "NAME 'uSNChanged' EQUALITY integerMatch ORDERING integerOrderingMatch" "$T/msuser-ordered.schema"
+	sed -i "s|^include /etc/ldap/schema/msuser.schema$|include $T/msuser-ordered.schema|" "$T/slapd/slapd.conf"
+	grep -q "^include $T/msuser-ordered.schema" "$T/slapd/slapd.conf"
+	slapd_launch && slapd_add_base
+	lme_conf_set dxa ldap_uri "$SLAPD_URI"
+	lme_conf_set dxa flavor ad
+	cp "$LME_ROOT"/maps/*.tbl "$T/maps/"
+	{ ad_user "Alice Archer" 4711 01; ad_user "Bob Baker" 4712 02; } > "$T/ad.ldif"
+	slapd_add "$T/ad.ldif"
+	"$BIN/dxa" -full -to-notes
+	assert_equal "$(persons_in "$(last_import)")" 2
+	grep -q "^hwm	to-notes	$SLAPD_URI tables=[0-9a-f]*	4712$" "$T/spool/dxa.state"
+	# Carol is new (4713); Bob changes with a new USN (4714); Alice
+	# changes without one (a USN below the mark: not read again)
+	ad_user "Carol Cooper" 4713 03 > "$T/carol.ldif"
+	slapd_add "$T/carol.ldif"
+	cat > "$T/mod.ldif" <<LDIF
+dn: cn=Bob Baker,ou=People,$SLAPD_BASE
+changetype: modify
+replace: title
+title: Manager
+-
+replace: uSNChanged
+uSNChanged: 4714
+
+dn: cn=Alice Archer,ou=People,$SLAPD_BASE
+changetype: modify
+replace: title
+title: Director
+LDIF
+	slapd_modify "$T/mod.ldif"
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	f=$(last_import)
+	assert_equal "$(persons_in "$f")" 2
+	grep -q '<item name="FullName"><text>Bob Baker/Exchange</text>' "$f"
+	grep -q '<item name="FullName"><text>Carol Cooper/Exchange</text>' "$f"
+	! grep -q 'Alice Archer' "$f"
+	grep -q "^hwm	to-notes	$SLAPD_URI tables=[0-9a-f]*	4714$" "$T/spool/dxa.state"
+	n=$(imports | wc -l)
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	assert_equal "$(imports | wc -l)" "$n"
+	# another server: its USNs mean nothing here, so everything is read
+	# (and Alice's change below the mark is found)
+	lme_conf_set dxa ldap_uri "$SLAPD_LDAPI"
+	run "$BIN/dxa" -f -update -to-notes
+	assert_success
+	assert_output --partial "the server or the tables changed"
+	assert_equal "$(persons_in "$(last_import)")" 1
+	grep -q '<item name="JobTitle"><text>Director</text>' "$(last_import)"
+	grep -q "^hwm	to-notes	$SLAPD_LDAPI tables=[0-9a-f]*	4714$" "$T/spool/dxa.state"
+}
