@@ -761,7 +761,8 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		write_present(s, key);
 		g_hash_table_add(s->seen, g_strdup(key));
 	} else {
-		s->cur_dn = dn;
+		/* The DN, for the members of groups (only they need it). */
+		s->cur_dn = conf->export_groups ? dn : NULL;
 		add_record(s, key, m, smtp, notes, display, form);
 		s->cur_dn = NULL;
 		g_hash_table_unref(m);
@@ -1590,7 +1591,8 @@ static int stamped_doc(const char *unid, const char *form, time_t modified, GHas
 	const char *name = first(e, g_ascii_strcasecmp(form, "Group") == 0 ? "listname" : "fullname");
 
 	(void) modified;
-	if (stamp && strcmp(stamp, p->conf->connector_guid) == 0)
+	if ((g_ascii_strcasecmp(form, "Person") == 0 || g_ascii_strcasecmp(form, "Group") == 0)
+	    && stamp && strcmp(stamp, p->conf->connector_guid) == 0)
 		g_hash_table_replace(p->stamped, g_ascii_strup(unid, -1), g_strdup(name ? name : ""));
 	return 1;
 }
@@ -1623,6 +1625,11 @@ static long plan_orphans(struct plan *p, GString *why)
 			g_hash_table_unref(op_keys);
 			return -1;
 		}
+	}
+	if (g_hash_table_size(p->stamped) == 0) {
+		g_hash_table_unref(known);
+		g_hash_table_unref(op_keys);
+		return 0;
 	}
 	for (guint i = 0; i < p->ops->len; i++) {
 		struct op *op = g_ptr_array_index(p->ops, i);
