@@ -519,7 +519,12 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	for (int i = 0; keys && keys[i]; i++) {
 		const char *k = strcmp(keys[i], "ta") == 0 ? R_TA : strcmp(keys[i], "dn") == 0 ? R_DN : keys[i];
 		const char *val = first(r, k);
-		char   *f = g_utf8_casefold(val ? val : "", -1);
+		char   *f;
+
+		/* A Group document's name is its ListName. */
+		if (val == NULL && strcmp(k, "fullname") == 0)
+			val = first(r, "listname");
+		f = g_utf8_casefold(val ? val : "", -1);
 
 		if (i)
 			g_string_append_c(combo, '\x1f');

@@ -657,6 +657,13 @@ member: uid=alice,ou=People,$SLAPD_BASE
 member: UID=Bob, ou=people,$SLAPD_BASE
 member: uid=nomail,ou=People,$SLAPD_BASE
 member: cn=Nobody,ou=Elsewhere,$SLAPD_BASE
+
+dn: cn=Leads,ou=People,$SLAPD_BASE
+objectClass: groupOfUniqueNames
+objectClass: extensibleObject
+cn: Leads
+mail: leads@example.com
+uniqueMember: uid=dave,ou=People,$SLAPD_BASE#'0101'B
 LDIF
 	slapd_add "$T/group.ldif"
 	run "$BIN/dxa" -f -v -full -to-notes
@@ -667,6 +674,8 @@ LDIF
 	assert_equal "$(persons_in "$f")" 12
 	grep -q '<item name="ListName"><text>Staff/Exchange</text></item>' "$f"
 	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text></textlist></item>' "$f"
+	# uniqueMember, its optional UID dropped
+	grep -q '<item name="ListName"><text>Leads/Exchange</text></item><item name="MailDomain"><text>Exchange</text></item><item name="Members"><text>Dave Dawson/Exchange@Exchange</text></item>' "$f"
 	# a member added to the group: the update resolves it from the state (carol did not change)
 	cat > "$T/mod.ldif" <<LDIF
 dn: cn=Staff,ou=People,$SLAPD_BASE
