@@ -42,8 +42,7 @@
 #define R_HWM		"lme-hwm"
 #define R_KEY		"lme-key"
 #define R_LEVELS	"lme-levels"
-#define R_SRCDN		"lme-srcdn"	/* to-notes: the LDAP entry's DN */
-#define R_MEMBER	"lme-member"	/* to-notes: a group's member DN */
+#define R_MEMBER	"lme-member"	/* members record: "KEY DN" ("-" if unknown) */
 #define MEMBERS_MAX	4000		/* members of one group (Notes items are small) */
 #define MEMBERS_BYTES	(512 * 1024)	/* their DNs together */
 #define LEVEL_SEP	"\x1e"		/* between key combinations */
@@ -64,7 +63,6 @@ struct owned {
 
 struct state {
 	GHashTable *own[2];		/* source key -> struct owned (both in the arena) */
-	GHashTable *srcdn;		/* to-notes: source key -> its LDAP DN (in the arena) */
 	char   *server[2];		/* source identity of the high-water mark */
 	char   *hwm[2];
 	GStringChunk *strings;		/* the arena: keys and fields */
@@ -121,7 +119,6 @@ static struct state *state_new(void)
 
 	for (int d = 0; d < 2; d++)
 		s->own[d] = g_hash_table_new(g_str_hash, g_str_equal);
-	s->srcdn = g_hash_table_new(g_str_hash, g_str_equal);
 	s->strings = g_string_chunk_new(1 << 20);
 	s->blocks = g_ptr_array_new_with_free_func(g_free);
 	return s;
@@ -135,7 +132,6 @@ static void state_free(struct state *s)
 		g_free(s->server[d]);
 		g_free(s->hwm[d]);
 	}
-	g_hash_table_unref(s->srcdn);
 	g_string_chunk_free(s->strings);
 	g_ptr_array_unref(s->blocks);
 	g_free(s);
@@ -180,7 +176,7 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 		char  **f;
 		int     n, d;
 
-		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && (strncmp(lines[i], "own\t", 4) == 0 || strncmp(lines[i], "src\t", 4) == 0)))
+		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && strncmp(lines[i], "own\t", 4) == 0))
 			continue;
 		if (strlen(lines[i]) > STATE_LINE_MAX)
 			goto bad;
@@ -198,8 +194,6 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			g_free(s->hwm[d]);
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
-		} else if (d == MAPTBL_TO_NOTES && strcmp(f[0], "src") == 0 && n == 4) {
-			g_hash_table_replace(s->srcdn, state_key(s, f[2]), state_key(s, f[3]));
 		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
 			g_hash_table_replace(s->own[d], state_key(s, f[2]),
 					     owned_new(s, f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : ""));
@@ -291,7 +285,6 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 		for (guint i = 0; i < keys->len; i++) {
 			const char *k = g_ptr_array_index(keys, i);
 			struct owned *o = g_hash_table_lookup(s->own[d], k);
-			const char *src;
 
 			g_string_append(out, "own");
 			put_field(out, dxasync_dir_name(d));
@@ -303,13 +296,6 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 			put_field(out, o->display);
 			put_field(out, o->levels);
 			g_string_append_c(out, '\n');
-			if (d == MAPTBL_TO_NOTES && (src = g_hash_table_lookup(s->srcdn, k)) != NULL) {
-				g_string_append(out, "src");
-				put_field(out, dxasync_dir_name(d));
-				put_field(out, k);
-				put_field(out, src);
-				g_string_append_c(out, '\n');
-			}
 		}
 		g_ptr_array_free(keys, TRUE);
 	}
@@ -409,9 +395,24 @@ struct src {
 	int     batched;
 	struct state *st;		/* update runs: the owned entries, for uniqueness */
 	int     rejected;		/* entries were rejected: keep the old mark */
-	const char *cur_dn;		/* to-notes: the DN of the entry being added */
-	GPtrArray *cur_members;		/* to-notes: its members (a group), or NULL */
+	GHashTable *dn_key;		/* export_groups: normalized DN -> key, every entry read */
+	GPtrArray *groups;		/* export_groups: struct group of the groups read */
 };
+
+struct group {
+	char   *key;
+	GPtrArray *dns;			/* member DNs */
+};
+
+/* group_free - release a group's members */
+static void group_free(gpointer x)
+{
+	struct group *g = x;
+
+	g_free(g->key);
+	g_ptr_array_unref(g->dns);
+	g_free(g);
+}
 
 /* rec_free - release a buffered record */
 static void rec_free(gpointer p)
@@ -480,10 +481,6 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	ldif_entry_add(r, R_NOTES, notes);
 	ldif_entry_add(r, R_DISPLAY, display ? display : "");
 	ldif_entry_add(r, R_FORM, form);
-	if (s->cur_dn)
-		ldif_entry_add(r, R_SRCDN, s->cur_dn);
-	for (guint i = 0; s->cur_members && i < s->cur_members->len; i++)
-		ldif_entry_add(r, R_MEMBER, g_ptr_array_index(s->cur_members, i));
 	if (s->d == MAPTBL_TO_NOTES) {
 		char   *at = strrchr(notes, '@');
 
@@ -498,7 +495,7 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 			set_value(r, "maildomain", at + 1);
 		if (strcmp(form, "Group") == 0) {
 			/* A Group document is named by ListName; its Members
-			 * are resolved by the applying half (plan_groups). */
+			 * come in a members record (write_members). */
 			set_value(r, "listname", first(r, "fullname"));
 			g_hash_table_remove(r, "fullname");
 			g_hash_table_remove(r, "firstname");
@@ -615,8 +612,8 @@ static int under(const char *dn, const char *container)
 	return n >= c && strcmp(dn + n - c, container) == 0 && (n == c || dn[n - c - 1] == ',');
 }
 
-/* group_members - the member DNs of a group into s->cur_members; 0 (and
- * reported) when there are too many to write: left as it is */
+/* group_members - keep the member DNs of a group for its members record;
+ * 0 (and reported) when there are too many to write: left as it is */
 static int group_members(struct src *s, const char *key, GHashTable *e)
 {
 	static const char *const attrs[] = {"member", "uniquemember", NULL};
@@ -647,8 +644,48 @@ static int group_members(struct src *s, const char *key, GHashTable *e)
 		g_ptr_array_unref(m);
 		return 0;
 	}
-	s->cur_members = m;
+	{
+		struct group *g = g_new0(struct group, 1);
+
+		g->key = g_strdup(key);
+		g->dns = m;
+		g_ptr_array_add(s->groups, g);
+	}
 	return 1;
+}
+
+/* note_dn - remember which key a DN has, for the members of groups */
+static void note_dn(struct src *s, const char *dn, const char *key)
+{
+	char   *n;
+
+	if (s->dn_key && key && (n = ldapdir_dn_norm(dn)) != NULL)
+		g_hash_table_replace(s->dn_key, n, g_strdup(key));
+}
+
+/* write_members - one members record per group read: each member as
+ * "KEY DN", KEY "-" when no entry read has that DN */
+static void write_members(struct src *s)
+{
+	for (guint i = 0; s->groups && i < s->groups->len && !s->write_failed; i++) {
+		struct group *g = g_ptr_array_index(s->groups, i);
+		GHashTable *r = ldif_entry_new();
+
+		ldif_entry_add(r, R_RECORD, "members");
+		for (guint j = 0; j < g->dns->len; j++) {
+			const char *dn = g_ptr_array_index(g->dns, j);
+			char   *n = ldapdir_dn_norm(dn);
+			const char *key = n ? g_hash_table_lookup(s->dn_key, n) : NULL;
+			char   *v = g_strconcat(key ? key : "-", " ", dn, NULL);
+
+			ldif_entry_add(r, R_MEMBER, v);
+			g_free(v);
+			g_free(n);
+		}
+		if (!ldif_write(s->out, g->key, r))
+			s->write_failed = 1;
+		g_hash_table_unref(r);
+	}
 }
 
 /* gone_since - an entry changed since the mark that is no longer
@@ -691,6 +728,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		return 1;
 	}
 	g_free(norm);
+	note_dn(s, dn, key);
 	for (guint i = 0; classes && i < classes->len; i++)
 		if (g_ascii_strcasecmp(g_ptr_array_index(classes, i), "group") == 0
 		    || g_ascii_strcasecmp(g_ptr_array_index(classes, i), "groupOfNames") == 0
@@ -766,15 +804,9 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		write_present(s, key);
 		g_hash_table_add(s->seen, g_strdup(key));
 	} else {
-		/* The DN, for the members of groups (only they need it). */
-		s->cur_dn = conf->export_groups ? dn : NULL;
 		add_record(s, key, m, smtp, notes, display, form);
-		s->cur_dn = NULL;
 		g_hash_table_unref(m);
 	}
-	if (s->cur_members)
-		g_ptr_array_unref(s->cur_members);
-	s->cur_members = NULL;
 	g_free(notes);
 	return !s->write_failed;
 }
@@ -786,9 +818,11 @@ static int ldap_present(const char *dn, GHashTable *e, void *ctx)
 	const char *key = first(e, KEY_ATTR(s->conf));
 	const char *stamp = first(e, STAMP_ATTR(s->conf));
 
-	if (key && !(stamp && strcmp(stamp, s->conf->connector_guid) == 0)
-	    && !g_hash_table_contains(s->seen, key))
-		write_present(s, key);
+	if (key && !(stamp && strcmp(stamp, s->conf->connector_guid) == 0)) {
+		note_dn(s, dn, key);
+		if (!g_hash_table_contains(s->seen, key))
+			write_present(s, key);
+	}
 	return !s->write_failed;
 }
 
@@ -1084,6 +1118,10 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	s.out = out;
 	s.recs = g_ptr_array_new_with_free_func(rec_free);
 	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (d == MAPTBL_TO_NOTES && conf->export_groups) {
+		s.dn_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		s.groups = g_ptr_array_new_with_free_func(group_free);
+	}
 	/* An update reads the owned entries too, for the key uniqueness. */
 	st = state_load(conf, o->full, why);
 	s.st = o->full ? NULL : st;
@@ -1111,6 +1149,8 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		}
 	}
 	flush_present(&s);
+	if (ok)
+		write_members(&s);
 	if (ok && s.write_failed) {
 		g_string_printf(why, "writing to the applying half: %s", g_strerror(errno));
 		ok = 0;
@@ -1133,6 +1173,10 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		state_free(st);
 	g_ptr_array_unref(s.recs);
 	g_hash_table_unref(s.seen);
+	if (s.dn_key)
+		g_hash_table_unref(s.dn_key);
+	if (s.groups)
+		g_ptr_array_unref(s.groups);
 	g_free(s.hwm);
 	g_free(s.old_hwm);
 	g_free(s.import_norm);
@@ -1157,7 +1201,6 @@ struct op {
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
-	char   *srcdn;			/* to-notes: the source entry's DN, or NULL */
 };
 
 /* op_free - release an op */
@@ -1171,7 +1214,6 @@ static void op_free(gpointer p)
 	if (op->attrs)
 		g_hash_table_unref(op->attrs);
 	g_free(op->form);
-	g_free(op->srcdn);
 	g_free(op);
 }
 
@@ -1414,6 +1456,7 @@ struct plan {
 	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
 	GHashTable *stamped;		/* target normalized -> DN or name: entries carrying our stamp */
 	GPtrArray *groups;		/* to-notes: struct pending, planned after the others */
+	GHashTable *members;		/* to-notes: group key -> its members record */
 	int     ended, complete;
 	char   *server, *hwm;
 	long    n[4];			/* per op_kind */
@@ -1703,7 +1746,6 @@ static long plan_orphans(struct plan *p, GString *why)
 
 struct pending {
 	char   *key;
-	char   *srcdn;
 	GHashTable *e;
 };
 
@@ -1713,101 +1755,114 @@ static void pending_free(gpointer x)
 	struct pending *g = x;
 
 	g_free(g->key);
-	g_free(g->srcdn);
 	g_hash_table_unref(g->e);
 	g_free(g);
 }
 
 /* plan_notes_later - plan an entry record for Notes now, a group (whose
- * members need every entry) after the others; keep the source DN */
+ * members record comes after the entries) at the end */
 static void plan_notes_later(struct plan *p, const char *key, GHashTable *e)
 {
-	char   *srcdn = g_strdup(first(e, R_SRCDN));
-
-	/* The DN is not part of the digest: a move alone is no change. */
-	g_hash_table_remove(e, R_SRCDN);
 	if (g_strcmp0(first(e, R_FORM), "Group") == 0) {
 		struct pending *g = g_new0(struct pending, 1);
 
 		g->key = g_strdup(key);
-		g->srcdn = srcdn;
 		g->e = g_hash_table_ref(e);
 		g_ptr_array_add(p->groups, g);
 		return;
 	}
 	plan_notes(p, key, e);
-	((struct op *) g_ptr_array_index(p->ops, p->ops->len - 1))->srcdn = srcdn;
 }
 
-/* add_name - DN -> Notes address, for group members */
-static void add_name(GHashTable *names, const char *dn, const char *notes)
+/* contact_names - the contacts dxa made for Notes users (the to-ldap
+ * entries of the state): normalized DN -> the Notes user's address */
+static GHashTable *contact_names(struct state *st)
 {
-	char   *n;
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	gpointer v;
 
-	if (dn && *dn && notes && *notes && (n = ldapdir_dn_norm(dn)) != NULL)
-		g_hash_table_replace(names, n, (gpointer) notes);
+	g_hash_table_iter_init(&it, st->own[MAPTBL_TO_LDAP]);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct owned *o = v;
+		char   *n;
+
+		if (*o->notes && (n = ldapdir_dn_norm(o->target)) != NULL)
+			g_hash_table_replace(h, n, o->notes);
+	}
+	return h;
 }
 
-/* plan_groups - resolve the members of the groups read (LDAP DNs -> the
- * Notes addresses of the entries synchronized, this run's or the state's;
- * others are left out) into Members, then plan the groups */
+/* plan_groups - resolve the members of the groups read into Members, then
+ * plan them: a member synchronized to Notes (this run's entries, or owned
+ * and still present) by its Notes address; a member that is one of our
+ * contacts for a Notes user by that user's address; others left out */
 static void plan_groups(struct plan *p)
 {
-	GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	GHashTableIter it;
-	gpointer k, v;
+	GHashTable *names, *contacts = NULL;
 
-	if (p->groups->len == 0) {
-		g_hash_table_unref(names);
+	if (p->groups->len == 0)
 		return;
-	}
-	g_hash_table_iter_init(&it, p->st->srcdn);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		struct owned *o = g_hash_table_lookup(p->st->own[p->d], k);
-
-		if (o && g_hash_table_contains(p->seen, k))
-			add_name(names, v, o->notes);
-	}
+	names = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < p->ops->len; i++) {
 		struct op *op = g_ptr_array_index(p->ops, i);
 
-		if (op->next)
-			add_name(names, op->srcdn, op->next->notes);
+		if (op->next && *op->next->notes)
+			g_hash_table_replace(names, op->key, op->next->notes);
 	}
 	for (guint i = 0; i < p->groups->len; i++) {
 		struct pending *g = g_ptr_array_index(p->groups, i);
+		const char *notes = first(g->e, R_NOTES);
 
-		add_name(names, g->srcdn, first(g->e, R_NOTES));
+		if (notes && *notes)
+			g_hash_table_replace(names, g->key, (gpointer) notes);
 	}
 	for (guint i = 0; i < p->groups->len; i++) {
 		struct pending *g = g_ptr_array_index(p->groups, i);
-		GPtrArray *dns = g_hash_table_lookup(g->e, R_MEMBER);
+		GHashTable *rec = g_hash_table_lookup(p->members, g->key);
+		GPtrArray *vals = rec ? g_hash_table_lookup(rec, R_MEMBER) : NULL;
 		GPtrArray *members = g_ptr_array_new();
 		GHashTable *dup = g_hash_table_new(g_str_hash, g_str_equal);
 
-		for (guint j = 0; dns && j < dns->len; j++) {
-			const char *dn = g_ptr_array_index(dns, j);
-			char   *n = ldapdir_dn_norm(dn);
-			const char *name = n ? g_hash_table_lookup(names, n) : NULL;
+		for (guint j = 0; vals && j < vals->len; j++) {
+			char   *v = g_ptr_array_index(vals, j);
+			char   *sp = strchr(v, ' ');
+			const char *name = NULL;
 
+			if (sp == NULL)
+				continue;
+			*sp = 0;
+			if ((name = g_hash_table_lookup(names, v)) == NULL && g_hash_table_contains(p->seen, v)) {
+				struct owned *o = g_hash_table_lookup(p->st->own[p->d], v);
+
+				name = o && *o->notes ? o->notes : NULL;
+			}
+			*sp = ' ';
+			if (name == NULL && v[0] == '-' && v[1] == ' ') {
+				char   *n = ldapdir_dn_norm(sp + 1);
+
+				if (contacts == NULL)
+					contacts = contact_names(p->st);
+				name = n ? g_hash_table_lookup(contacts, n) : NULL;
+				g_free(n);
+			}
 			if (name == NULL && p->o->verbose)
 				msg_info("%s: group %s: member %s is not synchronized: left out",
-					 dxasync_dir_name(p->d), first(g->e, R_NOTES), dn);
+					 dxasync_dir_name(p->d), first(g->e, R_NOTES), sp + 1);
 			if (name && g_hash_table_add(dup, (gpointer) name))
 				g_ptr_array_add(members, (gpointer) name);
-			g_free(n);
 		}
 		g_ptr_array_sort(members, str_cmp);
-		g_hash_table_remove(g->e, R_MEMBER);
 		g_hash_table_remove(g->e, "members");
 		for (guint j = 0; j < members->len; j++)
 			ldif_entry_add(g->e, "members", g_ptr_array_index(members, j));
 		plan_notes(p, g->key, g->e);
-		((struct op *) g_ptr_array_index(p->ops, p->ops->len - 1))->srcdn = g_strdup(g->srcdn);
 		g_hash_table_unref(dup);
 		g_ptr_array_free(members, TRUE);
 	}
 	g_hash_table_unref(names);
+	if (contacts)
+		g_hash_table_unref(contacts);
 }
 
 /* read_records - the whole output of the reading half */
@@ -1831,6 +1886,8 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			p->complete = g_strcmp0(first(e, R_COMPLETE), "yes") == 0;
 			p->server = g_strdup(first(e, R_SERVER));
 			p->hwm = g_strdup(first(e, R_HWM));
+		} else if (strcmp(type, "members") == 0 && *dn && p->d == MAPTBL_TO_NOTES) {
+			g_hash_table_replace(p->members, g_strdup(dn), g_hash_table_ref(e));
 		} else if (strcmp(type, "present") == 0) {
 			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
 
@@ -1899,12 +1956,9 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		}
 		if (op->kind == OP_DELETE) {
 			g_hash_table_remove(own, op->key);
-			g_hash_table_remove(p->st->srcdn, op->key);
 		} else {
 			g_hash_table_replace(own, state_key(p->st, op->key), op->next);
 			op->next = NULL;
-			if (op->srcdn)
-				g_hash_table_replace(p->st->srcdn, state_key(p->st, op->key), state_key(p->st, op->srcdn));
 		}
 		p->n[op->kind]++;
 	}
@@ -1955,6 +2009,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
 	p.groups = g_ptr_array_new_with_free_func(pending_free);
+	p.members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
 	if ((p.st = state_load(conf, 0, why)) == NULL) {
 		rc = EX_DATAERR;
 		goto out;
@@ -2080,6 +2135,7 @@ out:
 		state_free(p.st);
 	g_ptr_array_unref(p.ops);
 	g_ptr_array_unref(p.groups);
+	g_hash_table_unref(p.members);
 	g_hash_table_unref(p.seen);
 	g_hash_table_unref(p.contacts);
 	if (p.spelling)

@@ -657,6 +657,7 @@ member: uid=alice,ou=People,$SLAPD_BASE
 member: UID=Bob, ou=people,$SLAPD_BASE
 member: uid=nomail,ou=People,$SLAPD_BASE
 member: cn=Nobody,ou=Elsewhere,$SLAPD_BASE
+member: cn=0A1B2C3D4E5F60718293A4B5C6D7E001,ou=Contacts,$SLAPD_BASE
 
 dn: cn=Leads,ou=People,$SLAPD_BASE
 objectClass: groupOfUniqueNames
@@ -665,6 +666,8 @@ cn: Leads
 mail: leads@example.com
 uniqueMember: uid=dave,ou=People,$SLAPD_BASE#'0101'B
 LDIF
+	# John Smith's contact (made by the to-ldap half) is a member too
+	"$BIN/dxa" -full -to-ldap
 	slapd_add "$T/group.ldif"
 	run "$BIN/dxa" -f -v -full -to-notes
 	assert_success
@@ -673,10 +676,11 @@ LDIF
 	f=$(last_import)
 	assert_equal "$(persons_in "$f")" 12
 	grep -q '<item name="ListName"><text>Staff/Exchange</text></item>' "$f"
-	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text></textlist></item>' "$f"
+	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text><text>John Smith/Sales/Acme@Acme</text></textlist></item>' "$f"
 	# uniqueMember, its optional UID dropped
 	grep -q '<item name="ListName"><text>Leads/Exchange</text></item><item name="MailDomain"><text>Exchange</text></item><item name="Members"><text>Dave Dawson/Exchange@Exchange</text></item>' "$f"
-	# a member added to the group: the update resolves it from the state (carol did not change)
+	# a member added to the group: the update resolves it (carol did not change: her key
+	# comes from the listing of all entries, her Notes address from the state)
 	cat > "$T/mod.ldif" <<LDIF
 dn: cn=Staff,ou=People,$SLAPD_BASE
 changetype: modify
@@ -688,7 +692,7 @@ LDIF
 	assert_success
 	f=$(last_import)
 	assert_equal "$(grep -c '<document ' "$f")" 1
-	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text><text>Carol Cooper/Exchange@Exchange</text></textlist></item>' "$f"
+	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text><text>Carol Cooper/Exchange@Exchange</text><text>John Smith/Sales/Acme@Acme</text></textlist></item>' "$f"
 	run "$BIN/dxa" -n -update -to-notes
 	assert_output --partial "to-notes: would add 0, change 0, delete 0"
 }
