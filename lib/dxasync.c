@@ -45,6 +45,7 @@
 #define R_MEMBER	"lme-member"	/* members record: "KEY DN" ("-" if unknown) */
 #define MEMBERS_MAX	4000		/* members of one group (Notes items are small) */
 #define MEMBERS_BYTES	(512 * 1024)	/* their DNs together */
+#define R_OLD_HWM	"lme-old-hwm"
 #define LEVEL_SEP	"\x1e"		/* between key combinations */
 #define PRESENT_BATCH	5000		/* keys in one present record */
 #define NAME_MAX_BYTES	1024		/* an SMTP address, Notes address or display name */
@@ -66,6 +67,9 @@ struct state {
 	char   *server[2];		/* source identity of the high-water mark */
 	char   *hwm[2];
 	GStringChunk *strings;		/* the arena: keys and fields */
+	char   *text;			/* the file as loaded: fields point into it */
+	GPtrArray *order[2];		/* the keys as loaded, sorted; NULL if they were not */
+	GPtrArray *added[2];		/* keys added since (state_add()) */
 	GPtrArray *blocks;		/* the arena: struct owned, OWNED_BLOCK a block */
 	guint   used;			/* records used in the last block */
 };
@@ -117,8 +121,11 @@ static struct state *state_new(void)
 {
 	struct state *s = g_new0(struct state, 1);
 
-	for (int d = 0; d < 2; d++)
+	for (int d = 0; d < 2; d++) {
 		s->own[d] = g_hash_table_new(g_str_hash, g_str_equal);
+		s->order[d] = g_ptr_array_new();
+		s->added[d] = g_ptr_array_new();
+	}
 	s->strings = g_string_chunk_new(1 << 20);
 	s->blocks = g_ptr_array_new_with_free_func(g_free);
 	return s;
@@ -129,11 +136,15 @@ static void state_free(struct state *s)
 {
 	for (int d = 0; d < 2; d++) {
 		g_hash_table_unref(s->own[d]);
+		if (s->order[d])
+			g_ptr_array_free(s->order[d], TRUE);
+		g_ptr_array_free(s->added[d], TRUE);
 		g_free(s->server[d]);
 		g_free(s->hwm[d]);
 	}
 	g_string_chunk_free(s->strings);
 	g_ptr_array_unref(s->blocks);
+	g_free(s->text);
 	g_free(s);
 }
 
@@ -147,18 +158,80 @@ static int dir_of(const char *name)
 	return -1;
 }
 
+/* owned_add - an owned record whose fields stay where they are (in the
+ * loaded text) */
+static struct owned *owned_add(struct state *st, char **f)
+{
+	struct owned *o;
+
+	if (st->blocks->len == 0 || st->used == OWNED_BLOCK) {
+		g_ptr_array_add(st->blocks, g_new0(struct owned, OWNED_BLOCK));
+		st->used = 0;
+	}
+	o = (struct owned *) g_ptr_array_index(st->blocks, st->blocks->len - 1) + st->used++;
+	o->hash = f[0];
+	o->target = f[1];
+	o->smtp = f[2];
+	o->notes = f[3];
+	o->display = f[4];
+	o->levels = f[5];
+	return o;
+}
+
+/* unescape - undo put_field() in place */
+static void unescape(char *s)
+{
+	char   *c;
+
+	if ((c = strchr(s, '\\')) != NULL) {
+		char   *u = g_strcompress(s);
+
+		/* never longer than the escaped text */
+		memcpy(s, u, strlen(u) + 1);
+		g_free(u);
+	}
+}
+
+/* state_fields - split a line of the state file in place into f[10] and
+ * unescape the fields; the direction, -1 if the line is bad */
+static int state_fields(char *line, const char *end, char **f, int *n)
+{
+	char   *tab;
+	int     d;
+
+	if ((size_t) (end - line) > STATE_LINE_MAX)
+		return -1;
+	*n = 0;
+	f[(*n)++] = line;
+	for (tab = line; *n < 10 && (tab = strchr(tab, '\t')) != NULL;) {
+		*tab++ = 0;
+		f[(*n)++] = tab;
+	}
+	for (int j = 0; j < *n; j++)
+		unescape(f[j]);
+	d = *n >= 2 ? dir_of(f[1]) : -1;
+	if (d >= 0 && strcmp(f[0], "hwm") == 0 && *n == 4)
+		return d;
+	if (d >= 0 && strcmp(f[0], "own") == 0 && (*n == 8 || *n == 9)) {
+		if (*n == 8)
+			f[8] = "";
+		return d;
+	}
+	return -1;
+}
+
 /* state_load - read the state file; a missing file is an empty state.
  * With marks_only the owned entries are skipped (the reading half). */
 static struct state *state_load(const struct conf *conf, int marks_only, GString *why)
 {
 	char   *path = dxasync_state_path(conf);
 	struct state *s = state_new();
-	char   *text = NULL;
 	gsize   len;
 	GError *err = NULL;
-	char  **lines;
+	char   *line, *next;
+	int     lineno = 0;
 
-	if (!g_file_get_contents(path, &text, &len, &err)) {
+	if (!g_file_get_contents(path, &s->text, &len, &err)) {
 		if (err->code != G_FILE_ERROR_NOENT) {
 			g_string_printf(why, "%s: %s", path, err->message);
 			g_error_free(err);
@@ -170,47 +243,47 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 		g_free(path);
 		return s;
 	}
-	lines = g_strsplit(text, "\n", -1);
-	g_free(text);
-	for (int i = 0; lines[i]; i++) {
-		char  **f;
+	/* The lines are split in place: the owned records point into the text. */
+	for (line = s->text; line && *line; line = next) {
+		char   *f[10], *end;
 		int     n, d;
 
-		if (lines[i][0] == 0 || lines[i][0] == '#' || (marks_only && strncmp(lines[i], "own\t", 4) == 0))
-			continue;
-		if (strlen(lines[i]) > STATE_LINE_MAX)
-			goto bad;
-		f = g_strsplit(lines[i], "\t", 10);
-		n = (int) g_strv_length(f);
-		for (int j = 0; j < n; j++) {
-			char   *c = g_strcompress(f[j]);
-
-			g_free(f[j]);
-			f[j] = c;
+		lineno++;
+		if ((end = strchr(line, '\n')) != NULL) {
+			*end = 0;
+			next = end + 1;
+		} else {
+			end = line + strlen(line);
+			next = NULL;
 		}
-		d = n >= 2 ? dir_of(f[1]) : -1;
-		if (d >= 0 && strcmp(f[0], "hwm") == 0 && n == 4) {
+		if (line[0] == 0 || line[0] == '#' || (marks_only && strncmp(line, "own\t", 4) == 0))
+			continue;
+		if ((d = state_fields(line, end, f, &n)) < 0)
+			goto bad;
+		if (strcmp(f[0], "hwm") == 0) {
 			g_free(s->server[d]);
 			g_free(s->hwm[d]);
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
-		} else if (d >= 0 && strcmp(f[0], "own") == 0 && (n == 8 || n == 9)) {
-			g_hash_table_replace(s->own[d], state_key(s, f[2]),
-					     owned_new(s, f[3], f[4], f[5], f[6], f[7], n == 9 ? f[8] : ""));
 		} else {
-			g_strfreev(f);
-			goto bad;
+			GPtrArray *order = s->order[d];
+
+			/* state_save() wrote them sorted: it keeps that order */
+			if (order && order->len && strcmp(g_ptr_array_index(order, order->len - 1), f[2]) >= 0) {
+				g_ptr_array_free(order, TRUE);
+				order = s->order[d] = NULL;
+			}
+			if (order)
+				g_ptr_array_add(order, f[2]);
+			g_hash_table_replace(s->own[d], f[2], owned_add(s, f + 3));
 		}
-		g_strfreev(f);
 		continue;
 bad:
-		g_string_printf(why, "%s:%d: bad state line", path, i + 1);
-		g_strfreev(lines);
+		g_string_printf(why, "%s:%d: bad state line", path, lineno);
 		g_free(path);
 		state_free(s);
 		return NULL;
 	}
-	g_strfreev(lines);
 	g_free(path);
 	return s;
 }
@@ -264,6 +337,48 @@ static GPtrArray *sorted_keys(GHashTable *h)
 	return keys;
 }
 
+/* state_add - record o as owned under key (a copy is made of key) */
+static void state_add(struct state *st, int d, const char *key, struct owned *o)
+{
+	char   *k = state_key(st, key);
+
+	if (!g_hash_table_contains(st->own[d], k))
+		g_ptr_array_add(st->added[d], k);
+	g_hash_table_replace(st->own[d], k, o);
+}
+
+/* merged_keys - the owned keys of direction d, sorted: the keys as loaded
+ * merged with the (sorted) keys added since, or all of them sorted when
+ * that does not account for every key (free the array only) */
+static GPtrArray *merged_keys(struct state *s, int d)
+{
+	GPtrArray *keys, *order = s->order[d], *added = s->added[d];
+	guint   i = 0, j = 0;
+
+	if (order == NULL)
+		return sorted_keys(s->own[d]);
+	g_ptr_array_sort(added, str_cmp);
+	keys = g_ptr_array_sized_new(g_hash_table_size(s->own[d]));
+	while (i < order->len || j < added->len) {
+		const char *k;
+
+		if (j == added->len || (i < order->len && strcmp(g_ptr_array_index(order, i),
+							     g_ptr_array_index(added, j)) < 0))
+			k = g_ptr_array_index(order, i++);
+		else
+			k = g_ptr_array_index(added, j++);
+		if (keys->len && strcmp(g_ptr_array_index(keys, keys->len - 1), k) == 0)
+			continue;
+		if (g_hash_table_contains(s->own[d], k))
+			g_ptr_array_add(keys, (gpointer) k);
+	}
+	if (keys->len != g_hash_table_size(s->own[d])) {
+		g_ptr_array_free(keys, TRUE);
+		return sorted_keys(s->own[d]);
+	}
+	return keys;
+}
+
 /* state_save - write the state file atomically */
 static int state_save(const struct conf *conf, struct state *s, GString *why)
 {
@@ -281,7 +396,7 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 			put_field(out, s->hwm[d]);
 			g_string_append_c(out, '\n');
 		}
-		keys = sorted_keys(s->own[d]);
+		keys = merged_keys(s, d);
 		for (guint i = 0; i < keys->len; i++) {
 			const char *k = g_ptr_array_index(keys, i);
 			struct owned *o = g_hash_table_lookup(s->own[d], k);
@@ -369,21 +484,13 @@ int     dxasync_check(const struct conf *conf, enum maptbl_dir d, GString *why)
  /*
   * The reading half.
   */
-struct rec {
-	char   *key;
-	char   *ldif;			/* the entry record, as written */
-	char  **levels;			/* chained key combinations, casefolded */
-	char   *ta;			/* casefolded target address, or NULL */
-	int     rejected;
-};
-
 struct src {
 	const struct conf *conf;
 	const struct maptbl *t;
 	enum maptbl_dir d;
 	const struct dxasync_opts *o;
 	FILE   *out;
-	GPtrArray *recs;		/* struct rec */
+	long    mapped;			/* entry records written */
 	GHashTable *seen;		/* keys with a record */
 	char   *hwm;			/* highest mark seen */
 	char   *old_hwm;		/* update from here, or NULL */
@@ -393,8 +500,6 @@ struct src {
 	int     write_failed;
 	GHashTable *batch;		/* present keys not yet written */
 	int     batched;
-	struct state *st;		/* update runs: the owned entries, for uniqueness */
-	int     rejected;		/* entries were rejected: keep the old mark */
 	GHashTable *dn_key;		/* export_groups: normalized DN -> key, every entry read */
 	GPtrArray *groups;		/* export_groups: struct group of the groups read */
 };
@@ -412,18 +517,6 @@ static void group_free(gpointer x)
 	g_free(g->key);
 	g_ptr_array_unref(g->dns);
 	g_free(g);
-}
-
-/* rec_free - release a buffered record */
-static void rec_free(gpointer p)
-{
-	struct rec *r = p;
-
-	g_free(r->key);
-	g_free(r->ldif);
-	g_strfreev(r->levels);
-	g_free(r->ta);
-	g_free(r);
 }
 
 /* first - first value of attr in e, or NULL */
@@ -447,34 +540,34 @@ static void set_value(GHashTable *e, const char *attr, const char *value)
 	ldif_entry_add(e, attr, value);
 }
 
-/* to_record - the record for one mapped entry; add control attributes */
+/* not_target - a name the tables may not write into a record */
+static gboolean not_target(gpointer k, gpointer v, gpointer unused)
+{
+	const char *name = k;
+
+	(void) v;
+	(void) unused;
+	return name[0] == '$' || strncmp(name, "lme-", 4) == 0;
+}
+
+/* add_record - write the record for one mapped entry, with control attributes */
 static void add_record(struct src *s, const char *key, GHashTable *mapped, const char *smtp,
 		       const char *notes, const char *display, const char *form)
 {
-	GHashTable *r = ldif_entry_new();
-	GHashTableIter it;
-	gpointer k, v;
-	struct rec *rec = g_new0(struct rec, 1);
+	GHashTable *r = mapped;		/* made into the record in place */
 	const char *const *keys = maptbl_keys(s->t, s->d);
-	GPtrArray *levels = g_ptr_array_new();
+	GString *levels = g_string_new("");
 	GString *combo = g_string_new("");
-	char   *buf = NULL;
-	size_t  len = 0;
-	FILE   *mem;
+	static const char *const special[][2] = {{"ta", R_TA}, {"dn", R_DN}};
 
-	g_hash_table_iter_init(&it, mapped);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		GPtrArray *vals = v;
-		const char *name = k;
+	g_hash_table_foreach_remove(r, not_target, NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(special); i++) {
+		gpointer k, v;
 
-		if (name[0] == '$' || g_str_has_prefix(name, "lme-"))
-			continue;
-		if (strcmp(name, "ta") == 0)
-			name = R_TA;
-		else if (strcmp(name, "dn") == 0)
-			name = R_DN;
-		for (guint i = 0; i < vals->len; i++)
-			ldif_entry_add(r, name, g_ptr_array_index(vals, i));
+		if (g_hash_table_steal_extended(r, special[i][0], &k, &v)) {
+			g_free(k);
+			g_hash_table_insert(r, g_strdup(special[i][1]), v);
+		}
 	}
 	ldif_entry_add(r, R_RECORD, "entry");
 	ldif_entry_add(r, R_SMTP, smtp);
@@ -511,7 +604,6 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 			set_value(r, R_TA, ta);
 			g_free(ta);
 		}
-		rec->ta = g_utf8_casefold(first(r, R_TA), -1);
 	}
 	for (int i = 0; keys && keys[i]; i++) {
 		const char *k = strcmp(keys[i], "ta") == 0 ? R_TA : strcmp(keys[i], "dn") == 0 ? R_DN : keys[i];
@@ -527,25 +619,19 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 			g_string_append_c(combo, '\x1f');
 		g_string_append(combo, f);
 		g_free(f);
-		g_ptr_array_add(levels, g_strdup(combo->str));
+		if (i)
+			g_string_append(levels, LEVEL_SEP);
+		g_string_append(levels, combo->str);
 	}
-	g_ptr_array_add(levels, NULL);
-	rec->levels = (char **) g_ptr_array_free(levels, FALSE);
 	g_string_free(combo, TRUE);
-	if (rec->levels[0]) {
-		char   *joined = g_strjoinv(LEVEL_SEP, rec->levels);
-
-		ldif_entry_add(r, R_LEVELS, joined);
-		g_free(joined);
-	}
-	mem = open_memstream(&buf, &len);
-	ldif_write(mem, key, r);
-	fclose(mem);
-	rec->key = g_strdup(key);
-	rec->ldif = buf;
-	g_ptr_array_add(s->recs, rec);
+	/* The applying half checks the chained uniqueness over all records. */
+	if (keys && keys[0])
+		ldif_entry_add(r, R_LEVELS, levels->str);
+	g_string_free(levels, TRUE);
+	if (!ldif_write(s->out, key, r))
+		s->write_failed = 1;
+	s->mapped++;
 	g_hash_table_add(s->seen, g_strdup(key));
-	g_hash_table_unref(r);
 }
 
 /* flush_present - write the batch of present keys, if any */
@@ -898,97 +984,6 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 	return !s->write_failed;
 }
 
-/* check_unique - the chained key rule and unique target addresses */
-static void check_unique(struct src *s)
-{
-	guint   nlev = 0;
-	GHashTable **count;
-	GHashTable *tas = g_hash_table_new(g_str_hash, g_str_equal);
-
-	if (s->recs->len)
-		nlev = g_strv_length(((struct rec *) g_ptr_array_index(s->recs, 0))->levels);
-	count = g_new0(GHashTable *, nlev + 1);
-	for (guint l = 0; l < nlev; l++)
-		count[l] = g_hash_table_new(g_str_hash, g_str_equal);
-	/* In an update the entries not read this time count too: their key
-	 * combinations are in the state. */
-	if (s->st && nlev) {
-		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
-		GHashTableIter it;
-		gpointer k, v;
-		char  **lv = g_new(char *, nlev + 1);
-
-		for (guint i = 0; i < s->recs->len; i++)
-			g_hash_table_add(batch, ((struct rec *) g_ptr_array_index(s->recs, i))->key);
-		g_hash_table_iter_init(&it, s->st->own[s->d]);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			struct owned *o = v;
-			char   *p = o->levels;
-			guint   n = 0;
-
-			if (g_hash_table_contains(batch, k) || *p == 0)
-				continue;
-			/* This copy of the state is the reading half's own and is
-			 * never saved: split the combinations in place. */
-			lv[n++] = p;
-			while ((p = strchr(p, LEVEL_SEP[0])) != NULL) {
-				*p++ = 0;
-				if (n == nlev) {
-					n++;
-					break;
-				}
-				lv[n++] = p;
-			}
-			if (n != nlev)
-				continue;
-			for (guint l = 0; l < nlev; l++) {
-				gpointer c = g_hash_table_lookup(count[l], lv[l]);
-
-				g_hash_table_insert(count[l], lv[l], GINT_TO_POINTER(GPOINTER_TO_INT(c) + 1));
-			}
-		}
-		g_free(lv);
-		g_hash_table_unref(batch);
-	}
-	for (guint i = 0; i < s->recs->len; i++) {
-		struct rec *r = g_ptr_array_index(s->recs, i);
-
-		for (guint l = 0; l < nlev; l++) {
-			gpointer n = g_hash_table_lookup(count[l], r->levels[l]);
-
-			g_hash_table_insert(count[l], r->levels[l], GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
-		}
-		if (r->ta) {
-			gpointer n = g_hash_table_lookup(tas, r->ta);
-
-			g_hash_table_insert(tas, r->ta, GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
-		}
-	}
-	for (guint i = 0; i < s->recs->len; i++) {
-		struct rec *r = g_ptr_array_index(s->recs, i);
-		int     unique = nlev == 0;
-
-		for (guint l = 0; l < nlev && !unique; l++)
-			if (GPOINTER_TO_INT(g_hash_table_lookup(count[l], r->levels[l])) == 1)
-				unique = 1;
-		if (!unique) {
-			msg_warn("%s: %s: rejected: its key attributes are not unique", dxasync_dir_name(s->d), r->key);
-			r->rejected = 1;
-		} else if (r->ta && GPOINTER_TO_INT(g_hash_table_lookup(tas, r->ta)) > 1) {
-			msg_warn("%s: %s: rejected: target address is not unique", dxasync_dir_name(s->d), r->key);
-			r->rejected = 1;
-		}
-		if (r->rejected) {
-			s->errors++;
-			s->rejected = 1;
-		}
-	}
-	for (guint l = 0; l < nlev; l++)
-		g_hash_table_unref(count[l]);
-	g_free(count);
-	g_hash_table_unref(tas);
-}
-
 /* user_filter - the export filter, with the update condition */
 static char *user_filter(const struct conf *conf, const char *since)
 {
@@ -1116,15 +1111,13 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	s.d = d;
 	s.o = o;
 	s.out = out;
-	s.recs = g_ptr_array_new_with_free_func(rec_free);
 	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (d == MAPTBL_TO_NOTES && conf->export_groups) {
 		s.dn_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 		s.groups = g_ptr_array_new_with_free_func(group_free);
 	}
-	/* An update reads the owned entries too, for the key uniqueness. */
-	st = state_load(conf, o->full, why);
-	s.st = o->full ? NULL : st;
+	/* The marks only: the applying half has the owned entries. */
+	st = state_load(conf, 1, why);
 	if (st == NULL) {
 		ok = 0;
 	} else if (d == MAPTBL_TO_NOTES) {
@@ -1136,17 +1129,6 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		ok = notesdir_read(conf->notes_directory, notes_doc, &s, why);
 		if (s.hwm == NULL && s.old_hwm)
 			s.hwm = g_strdup(s.old_hwm);
-	}
-	if (ok) {
-		check_unique(&s);
-		for (guint i = 0; i < s.recs->len && !s.write_failed; i++) {
-			struct rec *r = g_ptr_array_index(s.recs, i);
-
-			if (r->rejected)
-				write_present(&s, r->key);
-			else if (fputs(r->ldif, out) == EOF)
-				s.write_failed = 1;
-		}
 	}
 	flush_present(&s);
 	if (ok)
@@ -1161,17 +1143,18 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 		ldif_entry_add(end, R_RECORD, "end");
 		ldif_entry_add(end, R_COMPLETE, ok ? "yes" : "no");
 		ldif_entry_add(end, R_SERVER, server ? server : "");
-		/* Rejected entries are read again by the next update. */
-		ldif_entry_add(end, R_HWM, s.rejected ? (s.old_hwm ? s.old_hwm : "") : (s.hwm ? s.hwm : ""));
+		ldif_entry_add(end, R_HWM, s.hwm ? s.hwm : "");
+		/* The applying half keeps it when it rejects entries, which
+		 * the next update reads again. */
+		ldif_entry_add(end, R_OLD_HWM, s.old_hwm ? s.old_hwm : "");
 		ldif_write(out, "", end);
 		g_hash_table_unref(end);
 	}
 	if (o->verbose)
-		msg_info("%s: read %ld, skipped %ld, mapped %u, present %ld, errors %ld",
-			 dxasync_dir_name(d), s.read, s.skipped, s.recs->len, s.present, s.errors);
+		msg_info("%s: read %ld, skipped %ld, mapped %ld, present %ld, errors %ld",
+			 dxasync_dir_name(d), s.read, s.skipped, s.mapped, s.present, s.errors);
 	if (st)
 		state_free(st);
-	g_ptr_array_unref(s.recs);
 	g_hash_table_unref(s.seen);
 	if (s.dn_key)
 		g_hash_table_unref(s.dn_key);
@@ -1201,6 +1184,9 @@ struct op {
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
+	int     write;			/* to-notes: its document goes into the import file */
+	int     written;		/* it is there */
+	int     rejected;		/* its keys are not unique: left as it is */
 };
 
 /* op_free - release an op */
@@ -1217,23 +1203,37 @@ static void op_free(gpointer p)
 	g_free(op);
 }
 
-/* record_hash - SHA-1 of the record's attributes and values, byte exact */
+/* record_hash - SHA-1 of the record's attributes and values, byte exact
+ * (names sorted; each value as NAME NUL VALUE NUL) */
 static char *record_hash(GHashTable *e)
 {
+	const char *stack[64], **names = stack;
+	guint   n = 0, size = g_hash_table_size(e);
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
-	GPtrArray *keys = sorted_keys(e);
+	GString *buf = g_string_sized_new(1024);
+	GHashTableIter it;
+	gpointer k;
 	char   *h;
 
-	for (guint i = 0; i < keys->len; i++) {
-		const char *k = g_ptr_array_index(keys, i);
-		GPtrArray *v = g_hash_table_lookup(e, k);
+	if (size > G_N_ELEMENTS(stack))
+		names = g_new(const char *, size);
+	g_hash_table_iter_init(&it, e);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		names[n++] = k;
+	qsort(names, n, sizeof(*names), str_cmp);
+	for (guint i = 0; i < n; i++) {
+		GPtrArray *v = g_hash_table_lookup(e, names[i]);
+		size_t  len = strlen(names[i]) + 1;
 
 		for (guint j = 0; j < v->len; j++) {
-			g_checksum_update(ck, (const guchar *) k, strlen(k) + 1);
-			g_checksum_update(ck, g_ptr_array_index(v, j), strlen(g_ptr_array_index(v, j)) + 1);
+			g_string_append_len(buf, names[i], len);
+			g_string_append_len(buf, g_ptr_array_index(v, j), strlen(g_ptr_array_index(v, j)) + 1);
 		}
 	}
-	g_ptr_array_free(keys, TRUE);
+	g_checksum_update(ck, (const guchar *) buf->str, buf->len);
+	if (names != stack)
+		g_free(names);
+	g_string_free(buf, TRUE);
 	h = g_strdup(g_checksum_get_string(ck));
 	g_checksum_free(ck);
 	return h;
@@ -1443,6 +1443,14 @@ static GHashTable *renamed_entry(GHashTable *e, const char *old_dn, const char *
 	return r;
 }
 
+/* An entry record, for the chained uniqueness rule after the last one. */
+struct urec {
+	const char *key;
+	guint   lv, nlev;			/* its casefolded combinations: plan->lv[lv...] */
+	const char *ta;			/* to-ldap: casefolded target address, or NULL */
+	struct op *op;
+};
+
 struct plan {
 	const struct conf *conf;
 	enum maptbl_dir d;
@@ -1458,41 +1466,64 @@ struct plan {
 	GPtrArray *groups;		/* to-notes: struct pending, planned after the others */
 	GHashTable *members;		/* to-notes: group key -> its members record */
 	int     ended, complete;
-	char   *server, *hwm;
+	char   *server, *hwm, *old_hwm;
 	long    n[4];			/* per op_kind */
+	GArray *urecs;			/* struct urec, one per entry record */
+	GStringChunk *chunk;		/* their strings */
+	GPtrArray *lv;			/* their key combinations (in the chunk) */
+	GPtrArray *count;		/* per level: combination -> records */
+	GHashTable *tas;		/* target address -> records */
+	long    rejected;
+	FILE   *spill;			/* to-notes: the records written, for a replay */
+	GString *raw;			/* the record being read, as read */
 };
 
 static const char *const kind_name[] = {"unchanged", "add", "change", "delete"};
 
+/* is_control - a control attribute of a record */
+static gboolean is_control(gpointer k, gpointer v, gpointer unused)
+{
+	(void) v;
+	(void) unused;
+	return strncmp(k, "lme-", 4) == 0;
+}
+
+/* write_person - the record's document into the import file; the record
+ * loses its control attributes */
+static void write_person(struct plan *p, struct op *op, GHashTable *e)
+{
+	const char *f = first(e, R_FORM);
+	char   *form = g_strdup(f && *f ? f : "Person");
+
+	g_hash_table_foreach_remove(e, is_control, NULL);
+	notesdir_import_person(p->im, form, op->target, e, p->spelling, p->conf->connector_guid);
+	g_free(form);
+	op->written = 1;
+}
+
 /* plan_notes - plan one entry record for the Domino directory */
-static void plan_notes(struct plan *p, const char *key, GHashTable *e)
+static struct op *plan_notes(struct plan *p, const char *key, GHashTable *e)
 {
 	struct op *op = g_new0(struct op, 1);
 	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
 	char   *hash = record_hash(e);
-	const char *form = first(e, R_FORM);
 
 	op->key = g_strdup(key);
 	op->kind = old == NULL ? OP_ADD : strcmp(old->hash, hash) ? OP_CHANGE : OP_SAME;
 	op->target = old && *old->target ? g_strdup(old->target) : unid_of(p->conf, key);
 	op->next = owned_new(p->st, hash, op->target, first(e, R_SMTP), first(e, R_NOTES), first(e, R_DISPLAY),
 			     first(e, R_LEVELS));
-	if ((op->kind != OP_SAME || p->o->full) && p->im) {
-		GHashTable *items = target_items(e);
-
-		notesdir_import_person(p->im, form && *form ? form : "Person", op->target, items,
-				       p->spelling, p->conf->connector_guid);
-		g_hash_table_unref(items);
-	}
-	if (p->o->dry_run && op->kind != OP_SAME)
-		fprintf(p->report, "%s: %s %s %s <%s>\n", dxasync_dir_name(p->d), kind_name[op->kind],
-			op->target, op->next->notes, op->next->smtp);
+	/* Written now (by read_records()), while the reading half reads on;
+	 * the rare entry that check_unique() rejects later is taken out by
+	 * a replay. */
+	op->write = (op->kind != OP_SAME || p->o->full) && p->im;
 	g_free(hash);
 	g_ptr_array_add(p->ops, op);
+	return op;
 }
 
 /* plan_ldap - plan one entry record for the LDAP import container */
-static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
+static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 {
 	struct op *op = g_new0(struct op, 1);
 	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
@@ -1563,26 +1594,231 @@ static void plan_ldap(struct plan *p, const char *key, GHashTable *e)
 	}
 	if (renamed)
 		g_hash_table_unref(renamed);
-	if (p->o->dry_run && op->kind != OP_SAME) {
-		GPtrArray *names = sorted_keys(op->attrs);
-		GString *list = g_string_new("");
+	g_hash_table_unref(want);
+	g_free(norm);
+	g_free(hash);
+	g_ptr_array_add(p->ops, op);
+	return op;
+}
 
-		for (guint i = 0; op->kind == OP_CHANGE && i < names->len; i++)
-			g_string_append_printf(list, "%s%s", i ? ", " : " (", (char *) g_ptr_array_index(names, i));
+/* print_plan - with dry_run, the additions and changes planned */
+static void print_plan(struct plan *p)
+{
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+		GPtrArray *names;
+		GString *list;
+
+		if (op->kind == OP_SAME || op->kind == OP_DELETE || op->rejected)
+			continue;
+		if (p->d == MAPTBL_TO_NOTES) {
+			fprintf(p->report, "%s: %s %s %s <%s>\n", dxasync_dir_name(p->d), kind_name[op->kind],
+				op->target, op->next->notes, op->next->smtp);
+			continue;
+		}
+		names = sorted_keys(op->attrs);
+		list = g_string_new("");
+		for (guint j = 0; op->kind == OP_CHANGE && j < names->len; j++)
+			g_string_append_printf(list, "%s%s", j ? ", " : " (", (char *) g_ptr_array_index(names, j));
 		if (list->len)
 			g_string_append_c(list, ')');
 		if (op->old_target)
 			g_string_append_printf(list, " (%s %s)", op->rename ? "renamed from" : "replacing",
 					       op->old_target);
 		fprintf(p->report, "%s: %s %s <%s>%s\n", dxasync_dir_name(p->d), kind_name[op->kind],
-			dn, op->next->smtp, list->str);
+			op->target, op->next->smtp, list->str);
 		g_string_free(list, TRUE);
 		g_ptr_array_free(names, TRUE);
 	}
-	g_hash_table_unref(want);
-	g_free(norm);
-	g_free(hash);
-	g_ptr_array_add(p->ops, op);
+}
+
+/* count_combo - one more record with this combination at level l */
+static void count_combo(struct plan *p, guint l, const char *combo)
+{
+	GHashTable *c;
+
+	while (p->count->len <= l)
+		g_ptr_array_add(p->count, g_hash_table_new(g_str_hash, g_str_equal));
+	c = g_ptr_array_index(p->count, l);
+	g_hash_table_insert(c, (gpointer) combo, GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(c, combo)) + 1));
+}
+
+/* split_levels - a copy of LEVEL_SEP-joined text in the chunk, split; the
+ * combinations appended to into; their number */
+static guint split_levels(struct plan *p, const char *joined, GPtrArray *into)
+{
+	char   *c = g_string_chunk_insert(p->chunk, joined);
+	guint   n = 1;
+
+	g_ptr_array_add(into, c);
+	while ((c = strchr(c, LEVEL_SEP[0])) != NULL) {
+		*c++ = 0;
+		g_ptr_array_add(into, c);
+		n++;
+	}
+	return n;
+}
+
+/* note_keys - remember an entry record's key combinations and target address */
+static void note_keys(struct plan *p, const char *key, GHashTable *e, struct op *op)
+{
+	struct urec u = {0};
+	const char *joined = first(e, R_LEVELS);
+	const char *ta = p->d == MAPTBL_TO_LDAP ? first(e, R_TA) : NULL;
+
+	u.key = g_string_chunk_insert(p->chunk, key);
+	u.op = op;
+	if (joined && *joined) {
+		u.lv = p->lv->len;
+		u.nlev = split_levels(p, joined, p->lv);
+		for (guint l = 0; l < u.nlev; l++)
+			count_combo(p, l, g_ptr_array_index(p->lv, u.lv + l));
+	}
+	if (ta) {
+		char   *fold = g_utf8_casefold(ta, -1);
+
+		u.ta = g_string_chunk_insert(p->chunk, fold);
+		g_free(fold);
+		g_hash_table_insert(p->tas, (gpointer) u.ta,
+			     GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(p->tas, u.ta)) + 1));
+	}
+	g_array_append_val(p->urecs, u);
+}
+
+/* check_unique - the chained key rule and unique target addresses, over
+ * every record (and, in an update, the owned entries not read again);
+ * the ops of the records that fail it are marked rejected */
+static void check_unique(struct plan *p)
+{
+	guint   nlev = p->count->len;
+
+	if (!p->o->full && nlev) {
+		GHashTable *batch = g_hash_table_new(g_str_hash, g_str_equal);
+		GString *combo = g_string_new("");
+		GHashTableIter it;
+		gpointer k, v;
+
+		for (guint i = 0; i < p->urecs->len; i++)
+			g_hash_table_add(batch, (gpointer) g_array_index(p->urecs, struct urec, i).key);
+		g_hash_table_iter_init(&it, p->st->own[p->d]);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			struct owned *o = v;
+			const char *c = o->levels;
+			guint   n = 1;
+
+			if (*c == 0 || g_hash_table_contains(batch, k))
+				continue;
+			while ((c = strchr(c, LEVEL_SEP[0])) != NULL && n <= nlev)
+				c++, n++;
+			if (n != nlev)
+				continue;
+			/* Only the combinations of this run's records matter: a
+			 * lookup, never a new entry in the counts. */
+			c = o->levels;
+			for (guint l = 0; l < nlev; l++) {
+				const char *e = strchr(c, LEVEL_SEP[0]);
+				size_t  len = e ? (size_t) (e - c) : strlen(c);
+				gpointer orig, count;
+
+				g_string_truncate(combo, 0);
+				g_string_append_len(combo, c, len);
+				if (g_hash_table_lookup_extended(g_ptr_array_index(p->count, l), combo->str, &orig, &count))
+					g_hash_table_insert(g_ptr_array_index(p->count, l), orig,
+							    GINT_TO_POINTER(GPOINTER_TO_INT(count) + 1));
+				c += len + (e != NULL);
+			}
+		}
+		g_string_free(combo, TRUE);
+		g_hash_table_unref(batch);
+	}
+	for (guint i = 0; i < p->urecs->len; i++) {
+		struct urec *u = &g_array_index(p->urecs, struct urec, i);
+		int     unique = u->nlev == 0;
+
+		for (guint l = 0; l < u->nlev && l < nlev && !unique; l++)
+			if (GPOINTER_TO_INT(g_hash_table_lookup(g_ptr_array_index(p->count, l),
+								g_ptr_array_index(p->lv, u->lv + l))) == 1)
+				unique = 1;
+		if (!unique) {
+			msg_warn("%s: %s: rejected: its key attributes are not unique", dxasync_dir_name(p->d), u->key);
+			u->op->rejected = 1;
+		} else if (u->ta && GPOINTER_TO_INT(g_hash_table_lookup(p->tas, u->ta)) > 1) {
+			msg_warn("%s: %s: rejected: target address is not unique", dxasync_dir_name(p->d), u->key);
+			u->op->rejected = 1;
+		}
+		if (u->op->rejected)
+			p->rejected++;
+	}
+}
+
+/* spill_open - an unnamed temporary file beside the state file */
+static FILE *spill_open(const struct conf *conf, GString *why)
+{
+	char   *path = dxasync_state_path(conf);
+	char   *dir = g_path_get_dirname(path);
+	int     fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE   *fp = NULL;
+
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char   *tmpl = g_build_filename(dir, ".dxa-spill.XXXXXX", NULL);
+
+		if ((fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0600)) >= 0)
+			unlink(tmpl);
+		g_free(tmpl);
+	}
+	if (fd < 0 || (fp = fdopen(fd, "w+")) == NULL) {
+		g_string_printf(why, "%s: temporary file: %s", dir, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	g_free(dir);
+	g_free(path);
+	return fp;
+}
+
+/* replay - write the import file again without the rejected records */
+static int replay(struct plan *p, GString *why)
+{
+	struct ldif_reader r;
+	guint   i = 0;
+	int     rc = 1;
+
+	notesdir_import_abort(p->im);
+	if ((p->im = notesdir_import_begin(p->conf->notes_import, why)) == NULL)
+		return 0;
+	if (fflush(p->spill) != 0 || fseek(p->spill, 0, SEEK_SET) != 0) {
+		g_string_printf(why, "spill file: %s", g_strerror(errno));
+		return 0;
+	}
+	ldif_reader_init(&r, p->spill);
+	for (;;) {
+		char   *dn;
+		GHashTable *e;
+		struct urec *u = NULL;
+
+		while (i < p->urecs->len && !(u = &g_array_index(p->urecs, struct urec, i))->op->written)
+			i++;
+		if (i == p->urecs->len)
+			break;
+		if ((rc = ldif_read(&r, &dn, &e, why)) <= 0 || strcmp(dn, u->key) != 0) {
+			if (rc > 0) {
+				g_free(dn);
+				g_hash_table_unref(e);
+			}
+			if (rc >= 0)
+				g_string_printf(why, "spill file: record %u: not the one written", i);
+			rc = 0;
+			break;
+		}
+		u->op->written = 0;
+		if (!u->op->rejected)
+			write_person(p, u->op, e);
+		g_free(dn);
+		g_hash_table_unref(e);
+		i++;
+	}
+	ldif_reader_free(&r);
+	return rc > 0;
 }
 
 /* plan_deletions - owned keys the complete source no longer has */
@@ -1759,19 +1995,14 @@ static void pending_free(gpointer x)
 	g_free(g);
 }
 
-/* plan_notes_later - plan an entry record for Notes now, a group (whose
- * members record comes after the entries) at the end */
-static void plan_notes_later(struct plan *p, const char *key, GHashTable *e)
+/* defer_group - a group record waits for its members record */
+static void defer_group(struct plan *p, const char *key, GHashTable *e)
 {
-	if (g_strcmp0(first(e, R_FORM), "Group") == 0) {
-		struct pending *g = g_new0(struct pending, 1);
+	struct pending *g = g_new0(struct pending, 1);
 
-		g->key = g_strdup(key);
-		g->e = g_hash_table_ref(e);
-		g_ptr_array_add(p->groups, g);
-		return;
-	}
-	plan_notes(p, key, e);
+	g->key = g_strdup(key);
+	g->e = g_hash_table_ref(e);
+	g_ptr_array_add(p->groups, g);
 }
 
 /* contact_names - the contacts dxa made for Notes users (the to-ldap
@@ -1797,12 +2028,13 @@ static GHashTable *contact_names(struct state *st)
  * plan them: a member synchronized to Notes (this run's entries, or owned
  * and still present) by its Notes address; a member that is one of our
  * contacts for a Notes user by that user's address; others left out */
-static void plan_groups(struct plan *p)
+static int plan_groups(struct plan *p, GString *why)
 {
 	GHashTable *names, *contacts = NULL;
+	int     ok = 1;
 
 	if (p->groups->len == 0)
-		return;
+		return 1;
 	names = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < p->ops->len; i++) {
 		struct op *op = g_ptr_array_index(p->ops, i);
@@ -1823,6 +2055,7 @@ static void plan_groups(struct plan *p)
 		GPtrArray *vals = rec ? g_hash_table_lookup(rec, R_MEMBER) : NULL;
 		GPtrArray *members = g_ptr_array_new();
 		GHashTable *dup = g_hash_table_new(g_str_hash, g_str_equal);
+		struct op *op;
 
 		for (guint j = 0; vals && j < vals->len; j++) {
 			char   *v = g_ptr_array_index(vals, j);
@@ -1856,13 +2089,23 @@ static void plan_groups(struct plan *p)
 		g_hash_table_remove(g->e, "members");
 		for (guint j = 0; j < members->len; j++)
 			ldif_entry_add(g->e, "members", g_ptr_array_index(members, j));
-		plan_notes(p, g->key, g->e);
+		op = plan_notes(p, g->key, g->e);
+		note_keys(p, g->key, g->e, op);
+		if (op->write) {
+			/* The spill keeps the record as written, Members included. */
+			if (ok && !ldif_write(p->spill, g->key, g->e)) {
+				g_string_printf(why, "spill file: %s", g_strerror(errno));
+				ok = 0;
+			}
+			write_person(p, op, g->e);
+		}
 		g_hash_table_unref(dup);
 		g_ptr_array_free(members, TRUE);
 	}
 	g_hash_table_unref(names);
 	if (contacts)
 		g_hash_table_unref(contacts);
+	return ok;
 }
 
 /* read_records - the whole output of the reading half */
@@ -1875,6 +2118,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 	int     rc;
 
 	ldif_reader_init(&r, in);
+	r.raw = p->spill ? p->raw : NULL;
 	while ((rc = ldif_read(&r, &dn, &e, why)) > 0) {
 		const char *type = first(e, R_RECORD);
 
@@ -1886,6 +2130,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			p->complete = g_strcmp0(first(e, R_COMPLETE), "yes") == 0;
 			p->server = g_strdup(first(e, R_SERVER));
 			p->hwm = g_strdup(first(e, R_HWM));
+			p->old_hwm = g_strdup(first(e, R_OLD_HWM));
 		} else if (strcmp(type, "members") == 0 && *dn && p->d == MAPTBL_TO_NOTES) {
 			g_hash_table_replace(p->members, g_strdup(dn), g_hash_table_ref(e));
 		} else if (strcmp(type, "present") == 0) {
@@ -1896,11 +2141,22 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			if (*dn)
 				g_hash_table_add(p->seen, g_strdup(dn));
 		} else if (strcmp(type, "entry") == 0 && *dn && !g_hash_table_contains(p->seen, dn)) {
+			struct op *op;
+
 			g_hash_table_add(p->seen, g_strdup(dn));
-			if (p->d == MAPTBL_TO_NOTES)
-				plan_notes_later(p, dn, e);
-			else
-				plan_ldap(p, dn, e);
+			if (p->d == MAPTBL_TO_NOTES && g_strcmp0(first(e, R_FORM), "Group") == 0) {
+				/* Its members record comes after the entries. */
+				defer_group(p, dn, e);
+			} else {
+				op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
+				note_keys(p, dn, e, op);
+				if (op->write)
+					write_person(p, op, e);
+				if (op->written && fwrite(p->raw->str, 1, p->raw->len, p->spill) != p->raw->len) {
+					g_string_printf(why, "spill file: %s", g_strerror(errno));
+					rc = -1;
+				}
+			}
 			if (p->o->progress && count % 1000 == 0)
 				p->o->progress(dxasync_dir_name(p->d), count);
 		} else {
@@ -1909,6 +2165,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 		}
 		g_free(dn);
 		g_hash_table_unref(e);
+		g_string_truncate(p->raw, 0);
 		if (rc < 0)
 			break;
 	}
@@ -1935,6 +2192,8 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		struct op *op = g_ptr_array_index(p->ops, i);
 		int     ok = 1;
 
+		if (op->rejected)
+			continue;
 		g_string_truncate(why, 0);
 		if (p->d == MAPTBL_TO_LDAP) {
 			if (op->rename && !ldapdir_rename(l, op->old_target, op->target, why))
@@ -1957,7 +2216,7 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 		if (op->kind == OP_DELETE) {
 			g_hash_table_remove(own, op->key);
 		} else {
-			g_hash_table_replace(own, state_key(p->st, op->key), op->next);
+			state_add(p->st, p->d, op->key, op->next);
 			op->next = NULL;
 		}
 		p->n[op->kind]++;
@@ -2010,6 +2269,12 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
 	p.groups = g_ptr_array_new_with_free_func(pending_free);
 	p.members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+	p.urecs = g_array_new(FALSE, FALSE, sizeof(struct urec));
+	p.chunk = g_string_chunk_new(1 << 16);
+	p.lv = g_ptr_array_new();
+	p.count = g_ptr_array_new_with_free_func((GDestroyNotify) g_hash_table_unref);
+	p.tas = g_hash_table_new(g_str_hash, g_str_equal);
+	p.raw = g_string_new("");
 	if ((p.st = state_load(conf, 0, why)) == NULL) {
 		rc = EX_DATAERR;
 		goto out;
@@ -2045,6 +2310,10 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 			rc = EX_CANTCREAT;
 			goto out;
 		}
+		if (p.im && (p.spill = spill_open(conf, why)) == NULL) {
+			rc = EX_CANTCREAT;
+			goto out;
+		}
 	}
 	if (!read_records(&p, in, why)) {
 		g_string_append(why, "; nothing changed");
@@ -2056,7 +2325,18 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
-	plan_groups(&p);
+	if (!plan_groups(&p, why)) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	check_unique(&p);
+	if (p.rejected) {
+		/* Rejected entries are read again by the next update. */
+		g_free(p.hwm);
+		p.hwm = g_strdup(p.old_hwm);
+	}
+	if (o->dry_run)
+		print_plan(&p);
 	plan_deletions(&p);
 	p.stamped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if ((orphans = plan_orphans(&p, why)) < 0) {
@@ -2078,7 +2358,8 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		long    n[4] = {0};
 
 		for (guint i = 0; i < p.ops->len; i++)
-			n[((struct op *) g_ptr_array_index(p.ops, i))->kind]++;
+			if (!((struct op *) g_ptr_array_index(p.ops, i))->rejected)
+				n[((struct op *) g_ptr_array_index(p.ops, i))->kind]++;
 		fprintf(report, "%s: would add %ld, change %ld, delete %ld; %ld unchanged (nothing changed: -n)\n",
 			dxasync_dir_name(d), n[OP_ADD], n[OP_CHANGE], n[OP_DELETE], n[OP_SAME]);
 		goto out;
@@ -2086,6 +2367,18 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	if (d == MAPTBL_TO_NOTES) {
 		char   *path = NULL;
 
+		for (guint i = 0; i < p.urecs->len; i++) {
+			struct op *op = g_array_index(p.urecs, struct urec, i).op;
+
+			if (op->rejected && op->written) {
+				if (!replay(&p, why)) {
+					g_string_prepend(why, "taking out the rejected entries: ");
+					rc = EX_CANTCREAT;
+					goto out;
+				}
+				break;
+			}
+		}
 		for (guint i = 0; i < p.ops->len; i++) {
 			struct op *op = g_ptr_array_index(p.ops, i);
 
@@ -2144,6 +2437,15 @@ out:
 		g_hash_table_unref(p.stamped);
 	g_free(p.server);
 	g_free(p.hwm);
+	g_free(p.old_hwm);
+	g_array_free(p.urecs, TRUE);
+	g_string_chunk_free(p.chunk);
+	g_ptr_array_free(p.lv, TRUE);
+	g_ptr_array_unref(p.count);
+	g_hash_table_unref(p.tas);
+	g_string_free(p.raw, TRUE);
+	if (p.spill)
+		fclose(p.spill);
 	return rc;
 }
 
@@ -2240,20 +2542,40 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 /* clean - a field for maps/addresses: no tabs, no line breaks */
 static void clean_append(GString *out, const char *s)
 {
-	for (; s && *s; s++)
-		g_string_append_c(out, (unsigned char) *s < 0x20 ? ' ' : *s);
+	while (s && *s) {
+		const char *run = s;
+
+		while ((unsigned char) *s >= 0x20)
+			s++;
+		g_string_append_len(out, run, s - run);
+		if (*s) {
+			g_string_append_c(out, ' ');
+			s++;
+		}
+	}
 }
 
 int     dxasync_write_addresses(const struct conf *conf, GString *why)
 {
-	struct state *st = state_load(conf, 0, why);
+	char   *state_path = dxasync_state_path(conf);
+	char   *state = NULL;
 	char   *path;
 	char   *text = NULL;
 	GString *out;
-	int     ok, inside = 0;
+	GError *err = NULL;
+	int     ok, inside = 0, lineno = 0;
 
-	if (st == NULL)
-		return 0;
+	/* One pass over the state file in its order (by direction, then by
+	 * key): no table of the owned entries, no sorting. */
+	if (!g_file_get_contents(state_path, &state, NULL, &err)) {
+		if (err->code != G_FILE_ERROR_NOENT) {
+			g_string_printf(why, "%s: %s", state_path, err->message);
+			g_error_free(err);
+			g_free(state_path);
+			return 0;
+		}
+		g_clear_error(&err);
+	}
 	path = g_build_filename(conf->maps, "addresses", NULL);
 	out = g_string_new("");
 	if (g_file_get_contents(path, &text, NULL, NULL)) {
@@ -2271,29 +2593,45 @@ int     dxasync_write_addresses(const struct conf *conf, GString *why)
 		g_free(text);
 	}
 	g_string_append(out, ADDR_BEGIN "\n");
-	for (int d = 0; d < 2; d++) {
-		GPtrArray *keys = sorted_keys(st->own[d]);
+	for (char *line = state, *next, *end; line && *line; line = next) {
+		char   *f[10];
+		int     n;
 
-		for (guint i = 0; i < keys->len; i++) {
-			struct owned *o = g_hash_table_lookup(st->own[d], g_ptr_array_index(keys, i));
-
-			if (!*o->smtp || !*o->notes)
-				continue;
-			clean_append(out, o->smtp);
-			g_string_append_c(out, '\t');
-			clean_append(out, o->notes);
-			if (*o->display) {
-				g_string_append_c(out, '\t');
-				clean_append(out, o->display);
-			}
-			g_string_append_c(out, '\n');
+		lineno++;
+		if ((end = strchr(line, '\n')) != NULL) {
+			*end = 0;
+			next = end + 1;
+		} else {
+			end = line + strlen(line);
+			next = NULL;
 		}
-		g_ptr_array_free(keys, TRUE);
+		if (line[0] == 0 || line[0] == '#')
+			continue;
+		if (state_fields(line, end, f, &n) < 0) {
+			g_string_printf(why, "%s:%d: bad state line", state_path, lineno);
+			g_string_free(out, TRUE);
+			g_free(path);
+			g_free(state);
+			g_free(state_path);
+			return 0;
+		}
+		/* own DIR KEY HASH TARGET SMTP NOTES DISPLAY [LEVELS] */
+		if (strcmp(f[0], "own") != 0 || !*f[5] || !*f[6])
+			continue;
+		clean_append(out, f[5]);
+		g_string_append_c(out, '\t');
+		clean_append(out, f[6]);
+		if (*f[7]) {
+			g_string_append_c(out, '\t');
+			clean_append(out, f[7]);
+		}
+		g_string_append_c(out, '\n');
 	}
 	g_string_append(out, ADDR_END "\n");
 	ok = spool_write_file(path, out->str, out->len, 0644, why);
 	g_string_free(out, TRUE);
 	g_free(path);
-	state_free(st);
+	g_free(state);
+	g_free(state_path);
 	return ok;
 }

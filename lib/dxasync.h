@@ -12,17 +12,27 @@
  *
  *	dxasync_source() reads the source directory (LDAP for to-notes, the
  *	Domino directory DXL for to-ldap), maps every entry through the
- *	tables, checks the key attributes with the chained uniqueness rule
- *	and writes one record per entry: "entry" records carry the mapped
- *	target attributes, "present" records only say that a source key
- *	still exists (update runs), and a last "end" record says whether
- *	the source answered completely and gives the new high-water mark.
+ *	tables and writes one record per entry as soon as it is read, so
+ *	that the two halves work at the same time: "entry" records carry
+ *	the mapped target attributes and the entry's casefolded key
+ *	combinations, "present" records only say that a source key still
+ *	exists (update runs), and a last "end" record says whether the
+ *	source answered completely and gives the new high-water mark (and
+ *	the old one).
  *
- *	dxasync_apply() reads every record first and plans: additions,
+ *	dxasync_apply() plans each record as it arrives: additions,
  *	changes (byte-exact comparison, so case-only changes count; only
- *	attributes that have a rule are compared), deletions (owned keys
- *	that the source no longer has; only when the end record says the
- *	source was complete).  Deletions of more than max_delete_percent of
+ *	attributes that have a rule are compared); to-notes writes the
+ *	document into the import file at once (and the record into an
+ *	unnamed temporary file).  After the end record it applies the
+ *	chained uniqueness rule to the key combinations of all records (and,
+ *	in an update, of the owned entries not read again) and the unique
+ *	target address rule: the entries that fail are left as they are
+ *	and reported, their documents are taken out of the import file by
+ *	writing it again from the temporary file, and the old high-water
+ *	mark is kept so that the next update reads them again.  Then
+ *	deletions (owned keys that the source no longer has; only when the
+ *	end record says the source was complete).  Deletions of more than max_delete_percent of
  *	the owned entries are refused unless forced.  With dry_run the
  *	plan is printed and nothing changes.  Otherwise the plan is applied
  *	(to-notes: one DXL import file, committed atomically; to-ldap:
@@ -58,7 +68,7 @@ struct dxasync_opts {
 	int     dry_run;		/* -n */
 	int     force;			/* -force */
 	int     verbose;		/* -v */
-	int     foreground;		/* -f (or a terminal): the applying half logs to stderr too */
+	int     foreground;		/* -f: the applying half logs to stderr too */
 	void    (*progress)(const char *dir, long count);	/* or NULL */
 	const char *self;		/* argv[0]: tried when /proc/self/exe is not there */
 };

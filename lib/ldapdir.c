@@ -22,6 +22,7 @@
 struct ldapdir {
 	LDAP   *ld;
 	char   *uri;
+	int     ad;			/* flavor = ad */
 };
 
 /* read_password - the first line of a 0600 file */
@@ -137,6 +138,7 @@ struct ldapdir *ldapdir_open(const struct conf *conf, GString *why)
 	l = g_new0(struct ldapdir, 1);
 	l->ld = ld;
 	l->uri = g_strdup(conf->ldap_uri);
+	l->ad = conf->flavor && strcmp(conf->flavor, "ad") == 0;
 	return l;
 }
 
@@ -195,6 +197,53 @@ static void add_value(GHashTable *e, const char *attr, const struct berval *bv)
 	g_ptr_array_add(v, val);
 }
 
+/* one_entry - an entry message to the callback; 0 if it stopped or had no DN */
+static int one_entry(struct ldapdir *l, LDAPMessage *m, const char *base, ldapdir_entry_fn fn,
+		     void *ctx, GString *why)
+{
+	GHashTable *e = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					      (GDestroyNotify) g_ptr_array_unref);
+	BerElement *ber = NULL;
+	struct berval bdn = {0, NULL}, name, *vals = NULL;
+	char   *dn = NULL;
+	int     ok = 1;
+
+	/* One pass over the entry's BER (ldap_get_values_len() would scan
+	 * it again for every attribute). */
+	if (ldap_get_dn_ber(l->ld, m, &ber, &bdn) == LDAP_SUCCESS && bdn.bv_val)
+		dn = g_strndup(bdn.bv_val, bdn.bv_len);
+	while (ber && ldap_get_attribute_ber(l->ld, m, ber, &name, &vals) == LDAP_SUCCESS
+	       && name.bv_val != NULL) {
+		char   *a = g_strndup(name.bv_val, name.bv_len);
+
+		for (int i = 0; vals && vals[i].bv_val; i++)
+			add_value(e, a, &vals[i]);
+		if (vals)
+			ber_memfree(vals);
+		vals = NULL;
+		g_free(a);
+	}
+	if (ber)
+		ber_free(ber, 0);
+	if (dn == NULL) {
+		g_string_printf(why, "search %s: entry without a DN", base);
+		ok = 0;
+	} else if (!fn(dn, e, ctx)) {
+		g_string_printf(why, "search %s: stopped", base);
+		ok = 0;
+	}
+	g_free(dn);
+	g_hash_table_unref(e);
+	return ok;
+}
+
+/* page_size - AD's MaxPageSize (1000) for AD; else LDAPDIR_PAGE_SIZE,
+ * within OpenLDAP's default size limit of 500 */
+static int page_size(const struct ldapdir *l)
+{
+	return l->ad ? 1000 : LDAPDIR_PAGE_SIZE;
+}
+
 int     ldapdir_search(struct ldapdir *l, const char *base, const char *filter,
 		       const char *const *attrs, ldapdir_entry_fn fn, void *ctx, GString *why)
 {
@@ -205,10 +254,10 @@ int     ldapdir_search(struct ldapdir *l, const char *base, const char *filter,
 	do {
 		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL}, **rctrls = NULL, *pr;
 		LDAPMessage *res = NULL;
-		int     rc, err = LDAP_SUCCESS;
+		int     rc, err = LDAP_SUCCESS, msgid = -1, done = 0;
 		char   *matched = NULL, *text = NULL;
 
-		rc = ldap_create_page_control(l->ld, LDAPDIR_PAGE_SIZE, cookie, 1, &page);
+		rc = ldap_create_page_control(l->ld, page_size(l), cookie, 1, &page);
 		if (cookie) {
 			ber_bvfree(cookie);
 			cookie = NULL;
@@ -218,50 +267,51 @@ int     ldapdir_search(struct ldapdir *l, const char *base, const char *filter,
 			return 0;
 		}
 		ctrls[0] = page;
-		rc = ldap_search_ext_s(l->ld, base, LDAP_SCOPE_SUBTREE, filter, (char **) attrs, 0,
-				       ctrls, NULL, &tv, LDAP_NO_LIMIT, &res);
+		rc = ldap_search_ext(l->ld, base, LDAP_SCOPE_SUBTREE, filter, (char **) attrs, 0,
+				     ctrls, NULL, &tv, LDAP_NO_LIMIT, &msgid);
 		ldap_control_free(page);
 		if (rc != LDAP_SUCCESS) {
 			g_autofree char *what = g_strdup_printf("search %s %s", base, filter);
 
 			fail(why, l->ld, what, rc);
-			if (res)
-				ldap_msgfree(res);
 			return 0;
 		}
-		for (LDAPMessage *m = ldap_first_entry(l->ld, res); m && ok; m = ldap_next_entry(l->ld, m)) {
-			GHashTable *e = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-							     (GDestroyNotify) g_ptr_array_unref);
-			BerElement *ber = NULL;
-			struct berval bdn = {0, NULL}, name, *vals = NULL;
-			char   *dn = NULL;
+		/* Each entry as it arrives: the callback works while the
+		 * server sends the rest of the page. */
+		while (ok && !done) {
+			rc = ldap_result(l->ld, msgid, LDAP_MSG_ONE, &tv, &res);
+			if (rc <= 0) {
+				g_autofree char *what = g_strdup_printf("search %s %s", base, filter);
 
-			/* One pass over the entry's BER (ldap_get_values_len()
-			 * would scan it again for every attribute). */
-			if (ldap_get_dn_ber(l->ld, m, &ber, &bdn) == LDAP_SUCCESS && bdn.bv_val)
-				dn = g_strndup(bdn.bv_val, bdn.bv_len);
-			while (ber && ldap_get_attribute_ber(l->ld, m, ber, &name, &vals) == LDAP_SUCCESS
-			       && name.bv_val != NULL) {
-				char   *a = g_strndup(name.bv_val, name.bv_len);
+				if (rc == 0) {
+					g_string_printf(why, "%s: no answer within %d seconds", what, LDAPDIR_TIMEOUT);
+				} else {
+					int     e = LDAP_OTHER;
 
-				for (int i = 0; vals && vals[i].bv_val; i++)
-					add_value(e, a, &vals[i]);
-				if (vals)
-					ber_memfree(vals);
-				vals = NULL;
-				g_free(a);
+					ldap_get_option(l->ld, LDAP_OPT_RESULT_CODE, &e);
+					fail(why, l->ld, what, e);
+				}
+				if (res)
+					ldap_msgfree(res);
+				ldap_abandon_ext(l->ld, msgid, NULL, NULL);
+				return 0;
 			}
-			if (ber)
-				ber_free(ber, 0);
-			if (dn == NULL) {
-				g_string_printf(why, "search %s: entry without a DN", base);
-				ok = 0;
-			} else if (!fn(dn, e, ctx)) {
-				g_string_printf(why, "search %s: stopped", base);
-				ok = 0;
+			if (rc == LDAP_RES_SEARCH_ENTRY) {
+				ok = one_entry(l, res, base, fn, ctx, why);
+				ldap_msgfree(res);
+				res = NULL;
+			} else if (rc == LDAP_RES_SEARCH_RESULT) {
+				done = 1;
+			} else {
+				/* references and anything else: not entries */
+				ldap_msgfree(res);
+				res = NULL;
 			}
-			g_free(dn);
-			g_hash_table_unref(e);
+		}
+		if (!done) {
+			/* the callback stopped: the rest of the page is not wanted */
+			ldap_abandon_ext(l->ld, msgid, NULL, NULL);
+			break;
 		}
 		rc = ldap_parse_result(l->ld, res, &err, &matched, &text, NULL, &rctrls, 1);
 		if (matched)

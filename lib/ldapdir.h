@@ -11,9 +11,10 @@
  *	EXTERNAL on an ldapi:// URI, or else no bind (anonymous).
  *
  *	ldapdir_search() runs a subtree search with the simple paged
- *	results control (RFC 2696, LDAPDIR_PAGE_SIZE entries a page, which
- *	is below Active Directory's MaxPageSize of 1000) and calls back
- *	once per entry with the DN and the entry as a GHashTable of
+ *	results control (RFC 2696; pages of LDAPDIR_PAGE_SIZE entries, within
+ *	OpenLDAP's default size limit, or with flavor = ad of 1000, Active
+ *	Directory's MaxPageSize) and calls back once per entry as it
+ *	arrives, with the DN and the entry as a GHashTable of
  *	lower-case attribute -> GPtrArray of char *.  Values that are not
  *	UTF-8 text (objectGUID) are given as lower-case hex.  Any result
  *	other than success, including a size or time limit, is an error:
@@ -33,7 +34,7 @@
 #include "conf.h"
 
 #define LDAPDIR_PAGE_SIZE	500
-#define LDAPDIR_TIMEOUT		120	/* seconds, per operation */
+#define LDAPDIR_TIMEOUT		120	/* seconds, per operation (a search: per answer) */
 
 struct ldapdir;
 

@@ -6,6 +6,7 @@
  * DESCRIPTION
  *	See ldif.h.
  *--*/
+#include <stdlib.h>
 #include <string.h>
 
 #include "ldif.h"
@@ -28,10 +29,8 @@ const char *ldif_entry_first(GHashTable *e, const char *attr)
 }
 
 /* safe_value - RFC 2849 SAFE-STRING, and no trailing blank */
-static int safe_value(const char *s)
+static int safe_value(const char *s, size_t n)
 {
-	size_t  n = strlen(s);
-
 	if (n == 0)
 		return 1;
 	if (s[0] == ' ' || s[0] == ':' || s[0] == '<' || s[n - 1] == ' ')
@@ -42,21 +41,23 @@ static int safe_value(const char *s)
 	return 1;
 }
 
-/* write_line - "name: value" or "name:: base64" */
-static void write_line(FILE *fp, const char *name, const char *value)
+/* put_line - "name: value" or "name:: base64" */
+static void put_line(GString *out, const char *name, const char *value)
 {
-	fputs(name, fp);
-	if (safe_value(value)) {
-		fputs(": ", fp);
-		fputs(value, fp);
-	} else {
-		char   *b64 = g_base64_encode((const guchar *) value, strlen(value));
+	size_t  n = strlen(value);
 
-		fputs(":: ", fp);
-		fputs(b64, fp);
+	g_string_append(out, name);
+	if (safe_value(value, n)) {
+		g_string_append_len(out, ": ", 2);
+		g_string_append_len(out, value, n);
+	} else {
+		char   *b64 = g_base64_encode((const guchar *) value, n);
+
+		g_string_append_len(out, ":: ", 3);
+		g_string_append(out, b64);
 		g_free(b64);
 	}
-	putc('\n', fp);
+	g_string_append_c(out, '\n');
 }
 
 /* str_cmp - for sorting attribute names */
@@ -67,40 +68,58 @@ static gint str_cmp(gconstpointer a, gconstpointer b)
 
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 {
-	GPtrArray *names = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer k;
+	const char *names[64];
+	const char **sorted = names;
+	GString *out = g_string_sized_new(1024);
+	guint   n = 0;
+	int     ok;
 
-	write_line(fp, "dn", dn);
+	put_line(out, "dn", dn);
 	if (e) {
+		GHashTableIter it;
+		gpointer k;
+
+		if (g_hash_table_size(e) > G_N_ELEMENTS(names))
+			sorted = g_new(const char *, g_hash_table_size(e));
 		g_hash_table_iter_init(&it, e);
 		while (g_hash_table_iter_next(&it, &k, NULL))
-			g_ptr_array_add(names, k);
-		g_ptr_array_sort(names, str_cmp);
-		for (guint i = 0; i < names->len; i++) {
-			GPtrArray *v = g_hash_table_lookup(e, g_ptr_array_index(names, i));
+			sorted[n++] = k;
+		qsort(sorted, n, sizeof(*sorted), str_cmp);
+		for (guint i = 0; i < n; i++) {
+			GPtrArray *v = g_hash_table_lookup(e, sorted[i]);
 
 			for (guint j = 0; j < v->len; j++)
-				write_line(fp, g_ptr_array_index(names, i), g_ptr_array_index(v, j));
+				put_line(out, sorted[i], g_ptr_array_index(v, j));
 		}
+		if (sorted != names)
+			g_free(sorted);
 	}
-	g_ptr_array_free(names, TRUE);
-	fputc('\n', fp);
-	return !ferror(fp);
+	g_string_append_c(out, '\n');
+	ok = fwrite(out->str, 1, out->len, fp) == out->len;
+	g_string_free(out, TRUE);
+	return ok && !ferror(fp);
 }
 
 void ldif_reader_init(struct ldif_reader *r, FILE *fp)
 {
 	r->fp = fp;
 	r->line = 0;
-	r->pending = NULL;
+	r->pending = g_string_new("");
+	r->raw = NULL;
+	r->line_buf = g_string_new("");
+	r->next_buf = g_string_new("");
+	r->have_pending = 0;
 }
 
 void ldif_reader_free(struct ldif_reader *r)
 {
 	if (r->pending)
 		g_string_free(r->pending, TRUE);
-	r->pending = NULL;
+	if (r->line_buf)
+		g_string_free(r->line_buf, TRUE);
+	if (r->next_buf)
+		g_string_free(r->next_buf, TRUE);
+	r->pending = r->line_buf = r->next_buf = NULL;
 }
 
 /* get_line - one physical line without its newline; 0 at EOF, -1 too long */
@@ -110,14 +129,13 @@ static int get_line(struct ldif_reader *r, GString *buf)
 	size_t  n;
 
 	g_string_truncate(buf, 0);
-	if (r->pending) {
-		g_string_assign(buf, r->pending->str);
-		g_string_free(r->pending, TRUE);
-		r->pending = NULL;
+	if (r->have_pending) {
+		g_string_append_len(buf, r->pending->str, r->pending->len);
+		r->have_pending = 0;
 		return 1;
 	}
 	for (;;) {
-		if (fgets(chunk, sizeof(chunk), r->fp) == NULL)
+		if (fgets_unlocked(chunk, sizeof(chunk), r->fp) == NULL)
 			return buf->len ? 1 : 0;
 		n = strlen(chunk);
 		if (buf->len + n > LDIF_LINE_MAX + 2)
@@ -129,6 +147,10 @@ static int get_line(struct ldif_reader *r, GString *buf)
 		g_string_append_len(buf, chunk, n);
 	}
 	r->line++;
+	if (r->raw) {
+		g_string_append_len(r->raw, buf->str, buf->len);
+		g_string_append_c(r->raw, '\n');
+	}
 	if (buf->len && buf->str[buf->len - 1] == '\r')
 		g_string_truncate(buf, buf->len - 1);
 	return 1;
@@ -137,7 +159,7 @@ static int get_line(struct ldif_reader *r, GString *buf)
 /* get_logical - a line with its continuations joined */
 static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 {
-	GString *next = g_string_new("");
+	GString *next = r->next_buf;
 	int     rc;
 
 	if ((rc = get_line(r, out)) <= 0)
@@ -145,14 +167,16 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 	/* a blank line ends a record: nothing continues it (RFC 2849) */
 	while (out->len > 0 && (rc = get_line(r, next)) > 0) {
 		if (next->len == 0 || next->str[0] != ' ') {
-			r->pending = g_string_new(next->str);
+			g_string_truncate(r->pending, 0);
+			g_string_append_len(r->pending, next->str, next->len);
+			r->have_pending = 1;
 			break;
 		}
 		if (out->len + next->len > LDIF_LINE_MAX) {
 			rc = -1;
 			goto done;
 		}
-		g_string_append(out, next->str + 1);
+		g_string_append_len(out, next->str + 1, next->len - 1);
 	}
 	if (rc < 0)
 		goto done;
@@ -160,7 +184,6 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 done:
 	if (rc < 0)
 		g_string_printf(why, "line %ld: line longer than %d bytes", r->line, LDIF_LINE_MAX);
-	g_string_free(next, TRUE);
 	return rc;
 }
 
@@ -180,7 +203,7 @@ static int ldif_name_ok(const char *s, size_t len)
 
 int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 {
-	GString *line = g_string_new("");
+	GString *line = r->line_buf;
 	GHashTable *entry = NULL;
 	char   *the_dn = NULL;
 	size_t  bytes = 0;
@@ -193,7 +216,6 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 		if (rc == 0) {
 			if (the_dn)
 				break;
-			g_string_free(line, TRUE);
 			return 0;
 		}
 		if (line->len == 0) {
@@ -216,7 +238,10 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			g_string_printf(why, "line %ld: bad attribute name", r->line);
 			goto bad;
 		}
-		name = g_ascii_strdown(line->str, colon - line->str);
+		name = g_strndup(line->str, colon - line->str);
+		for (char *c = name; *c; c++)
+			if (g_ascii_isupper(*c))
+				*c = g_ascii_tolower(*c);
 		v = colon + 1;
 		if (*v == ':') {
 			gsize   len;
@@ -239,7 +264,7 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			goto bad;
 		} else {
 			for (; *v == ' '; v++);
-			value = g_strdup(v);
+			value = g_strndup(v, line->len - (size_t) (v - line->str));
 			if (!g_utf8_validate(value, -1, NULL)) {
 				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
 				g_free(value);
@@ -263,18 +288,25 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			}
 			the_dn = value;
 			entry = ldif_entry_new();
+			g_free(name);
 		} else {
-			ldif_entry_add(entry, name, value);
-			g_free(value);
+			/* name is lower-case ASCII already (ldif_name_ok): the
+			 * entry takes it and the value as they are */
+			GPtrArray *vals = g_hash_table_lookup(entry, name);
+
+			if (vals == NULL) {
+				vals = g_ptr_array_new_with_free_func(g_free);
+				g_hash_table_insert(entry, name, vals);
+			} else {
+				g_free(name);
+			}
+			g_ptr_array_add(vals, value);
 		}
-		g_free(name);
 	}
-	g_string_free(line, TRUE);
 	*dn = the_dn;
 	*e = entry;
 	return 1;
 bad:
-	g_string_free(line, TRUE);
 	g_free(the_dn);
 	if (entry)
 		g_hash_table_unref(entry);

@@ -38,6 +38,9 @@ struct ldif_reader {
 	FILE   *fp;
 	long    line;			/* lines read so far */
 	GString *pending;		/* a line read ahead, or NULL */
+	GString *raw;			/* or NULL; set by the caller: the lines read are appended */
+	GString *line_buf, *next_buf;	/* reused between records */
+	int     have_pending;
 };
 
 /* ldif_entry_new - an empty entry */
@@ -52,7 +55,7 @@ const char *ldif_entry_first(GHashTable *e, const char *attr);
 /* ldif_write - one record; 0 on a write error */
 int     ldif_write(FILE *fp, const char *dn, GHashTable *e);
 
-/* ldif_reader_init - read records from fp */
+/* ldif_reader_init - read records from fp (raw: NULL) */
 void    ldif_reader_init(struct ldif_reader *r, FILE *fp);
 void    ldif_reader_free(struct ldif_reader *r);
 

@@ -756,12 +756,19 @@ GHashTable *maptbl_entry_new(void)
 /* maptbl_entry_add - append a copy of value to attr's values */
 void    maptbl_entry_add(GHashTable *e, const char *attr, const char *value)
 {
-	char   *fold = g_utf8_casefold(attr, -1);
-	GPtrArray *v = g_hash_table_lookup(e, fold);
+	GPtrArray *v = NULL;
+	char   *fold = NULL;
 
+	for (const unsigned char *p = (const unsigned char *) attr; *p; p++)
+		if (*p >= 0x80 || g_ascii_isupper(*p)) {
+			fold = g_utf8_casefold(attr, -1);
+			break;
+		}
+	/* Already casefolded: look it up as it is, copy it only when new. */
+	v = g_hash_table_lookup(e, fold ? fold : attr);
 	if (v == NULL) {
 		v = g_ptr_array_new_with_free_func(g_free);
-		g_hash_table_insert(e, fold, v);
+		g_hash_table_insert(e, fold ? fold : g_strdup(attr), v);
 	} else
 		g_free(fold);
 	g_ptr_array_add(v, g_strdup(value));
@@ -770,9 +777,16 @@ void    maptbl_entry_add(GHashTable *e, const char *attr, const char *value)
 /* maptbl_entry_get - the values of attr, or NULL */
 GPtrArray *maptbl_entry_get(GHashTable *e, const char *attr)
 {
-	char   *fold = g_utf8_casefold(attr, -1);
-	GPtrArray *v = g_hash_table_lookup(e, fold);
+	char   *fold;
+	GPtrArray *v;
 
+	for (const unsigned char *p = (const unsigned char *) attr; *p; p++)
+		if (*p >= 0x80 || g_ascii_isupper(*p))
+			goto slow;
+	return g_hash_table_lookup(e, attr);
+slow:
+	fold = g_utf8_casefold(attr, -1);
+	v = g_hash_table_lookup(e, fold);
 	g_free(fold);
 	return v;
 }

@@ -250,7 +250,6 @@ PY
 @test "-n prints the plan and changes nothing" {
 	slapd_add "$FIXTURES/dxa/people.ldif"
 	cp "$T/maps/addresses" "$T/addresses.before"
-
 	run "$BIN/dxa" -n -full
 	assert_success
 	assert_output --partial "to-notes: add"
@@ -777,4 +776,48 @@ LDIF
 	assert_equal "$(persons_in "$(last_import)")" 1
 	grep -q '<item name="JobTitle"><text>Director</text>' "$(last_import)"
 	grep -q "^hwm	to-notes	$SLAPD_LDAPI tables=[0-9a-f]*	4714$" "$T/spool/dxa.state"
+}
+
+@test "chained key uniqueness over the streamed records: a second key resolves a collision, a full collision is rejected" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	# the second key (MailDomain) comes from the title when there is one
+	sed -i 's/^MailDomain = .*/MailDomain = ISEQUAL( Title, "", Trim( Strip( NotesAddr, "@", "L" ), "B" ), Title )/' "$T/maps/mapmex.tbl"
+	for i in 1 2 3; do
+		title=""
+		[ "$i" = 2 ] && title="title: Sales"
+		cat <<LDIF
+dn: uid=sam$i,ou=People,$SLAPD_BASE
+objectClass: inetOrgPerson
+uid: sam$i
+cn: Sam Same
+sn: Same
+displayName: Sam Same
+mail: sam$i@example.com
+$title
+
+LDIF
+	done > "$T/same.ldif"
+	slapd_add "$T/same.ldif"
+	run "$BIN/dxa" -f -full -to-notes
+	assert_success
+	# sam1 and sam3 collide at both keys: rejected, reported, left out
+	assert_output --partial "rejected: its key attributes are not unique"
+	assert_equal "$(grep -c 'rejected: its key' <<< "$output")" 2
+	f=$(last_import)
+	assert_equal "$(persons_in "$f")" 13
+	grep -q '<text>sam2@example.com</text>' "$f"
+	! grep -q 'sam1@example.com\|sam3@example.com' "$f"
+	grep -q '^sam2@example.com	' "$T/maps/addresses"
+	! grep -q '^sam[13]@' "$T/maps/addresses"
+	# the same holds in an update (sam2 is owned, the others are read again)
+	run "$BIN/dxa" -f -n -update -to-notes
+	assert_success
+	assert_equal "$(grep -c 'rejected: its key' <<< "$output")" 2
+	# once sam3 is gone, sam1 is unique at the first key it differs by
+	ldapdelete -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" "uid=sam3,ou=People,$SLAPD_BASE"
+	run "$BIN/dxa" -f -update -to-notes
+	assert_success
+	refute_output --partial "rejected"
+	grep -q '<text>sam1@example.com</text>' "$(last_import)"
+	grep -q '^sam1@example.com	' "$T/maps/addresses"
 }
