@@ -42,6 +42,9 @@
 #define R_HWM		"lme-hwm"
 #define R_KEY		"lme-key"
 #define R_LEVELS	"lme-levels"
+#define R_MEMBER	"lme-member"	/* members record: "KEY DN" ("-" if unknown) */
+#define MEMBERS_MAX	4000		/* members of one group (Notes items are small) */
+#define MEMBERS_BYTES	(512 * 1024)	/* their DNs together */
 #define R_OLD_HWM	"lme-old-hwm"
 #define LEVEL_SEP	"\x1e"		/* between key combinations */
 #define PRESENT_BATCH	5000		/* keys in one present record */
@@ -500,7 +503,24 @@ struct src {
 	int     write_failed;
 	GHashTable *batch;		/* present keys not yet written */
 	int     batched;
+	GHashTable *dn_key;		/* export_groups: normalized DN -> key, every entry read */
+	GPtrArray *groups;		/* export_groups: struct group of the groups read */
 };
+
+struct group {
+	char   *key;
+	GPtrArray *dns;			/* member DNs */
+};
+
+/* group_free - release a group's members */
+static void group_free(gpointer x)
+{
+	struct group *g = x;
+
+	g_free(g->key);
+	g_ptr_array_unref(g->dns);
+	g_free(g);
+}
 
 /* first - first value of attr in e, or NULL */
 static const char *first(GHashTable *e, const char *attr)
@@ -570,7 +590,8 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		if (!nonempty(first(r, "maildomain")) && at)
 			set_value(r, "maildomain", at + 1);
 		if (strcmp(form, "Group") == 0) {
-			/* A Group document is named by ListName; members are not synchronized. */
+			/* A Group document is named by ListName; its Members
+			 * come in a members record (write_members). */
 			set_value(r, "listname", first(r, "fullname"));
 			g_hash_table_remove(r, "fullname");
 			g_hash_table_remove(r, "firstname");
@@ -590,7 +611,12 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	for (int i = 0; keys && keys[i]; i++) {
 		const char *k = strcmp(keys[i], "ta") == 0 ? R_TA : strcmp(keys[i], "dn") == 0 ? R_DN : keys[i];
 		const char *val = first(r, k);
-		char   *f = g_utf8_casefold(val ? val : "", -1);
+		char   *f;
+
+		/* A Group document's name is its ListName. */
+		if (val == NULL && strcmp(k, "fullname") == 0)
+			val = first(r, "listname");
+		f = g_utf8_casefold(val ? val : "", -1);
 
 		if (i)
 			g_string_append_c(combo, '\x1f');
@@ -675,6 +701,92 @@ static int under(const char *dn, const char *container)
 	return n >= c && strcmp(dn + n - c, container) == 0 && (n == c || dn[n - c - 1] == ',');
 }
 
+/* group_members - keep the member DNs of a group for its members record;
+ * 0 (and reported) when there are too many to write: left as it is */
+static int group_members(struct src *s, const char *key, GHashTable *e)
+{
+	static const char *const attrs[] = {"member", "uniquemember", NULL};
+	GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
+	size_t  bytes = 0;
+
+	for (int a = 0; attrs[a]; a++) {
+		GPtrArray *v = g_hash_table_lookup(e, attrs[a]);
+
+		for (guint i = 0; v && i < v->len; i++) {
+			const char *dn = g_ptr_array_index(v, i);
+			const char *uid = strrchr(dn, '#');
+			size_t  n = strlen(dn);
+
+			/* uniqueMember: DN [ "#" BitString ] */
+			if (a == 1 && uid && uid[1] == '\'' && n > 3 && dn[n - 1] == 'B')
+				n = (size_t) (uid - dn);
+			if (n == 0)
+				continue;
+			bytes += n;
+			g_ptr_array_add(m, g_strndup(dn, n));
+		}
+	}
+	if (m->len > MEMBERS_MAX || bytes > MEMBERS_BYTES) {
+		msg_warn("%s: %s: a group of %u members (%zu bytes): more than %d or %d bytes: left as it is",
+			 dxasync_dir_name(s->d), key, m->len, bytes, MEMBERS_MAX, MEMBERS_BYTES);
+		s->errors++;
+		g_ptr_array_unref(m);
+		return 0;
+	}
+	{
+		struct group *g = g_new0(struct group, 1);
+
+		g->key = g_strdup(key);
+		g->dns = m;
+		g_ptr_array_add(s->groups, g);
+	}
+	return 1;
+}
+
+/* note_dn - remember which key a DN has, for the members of groups */
+static void note_dn(struct src *s, const char *dn, const char *key)
+{
+	char   *n;
+
+	if (s->dn_key && key && (n = ldapdir_dn_norm(dn)) != NULL)
+		g_hash_table_replace(s->dn_key, n, g_strdup(key));
+}
+
+/* write_members - one members record per group read: each member as
+ * "KEY DN", KEY "-" when no entry read has that DN */
+static void write_members(struct src *s)
+{
+	for (guint i = 0; s->groups && i < s->groups->len && !s->write_failed; i++) {
+		struct group *g = g_ptr_array_index(s->groups, i);
+		GHashTable *r = ldif_entry_new();
+
+		ldif_entry_add(r, R_RECORD, "members");
+		for (guint j = 0; j < g->dns->len; j++) {
+			const char *dn = g_ptr_array_index(g->dns, j);
+			char   *n = ldapdir_dn_norm(dn);
+			const char *key = n ? g_hash_table_lookup(s->dn_key, n) : NULL;
+			char   *v = g_strconcat(key ? key : "-", " ", dn, NULL);
+
+			ldif_entry_add(r, R_MEMBER, v);
+			g_free(v);
+			g_free(n);
+		}
+		if (!ldif_write(s->out, g->key, r))
+			s->write_failed = 1;
+		g_hash_table_unref(r);
+	}
+}
+
+/* gone_since - an entry changed since the mark that is no longer
+ * synchronized (fails the FILTER lines, lost its address or name): the
+ * key listing of the update must not count it present, so that it is
+ * deleted on the other side if owned */
+static void gone_since(struct src *s, const char *key)
+{
+	if (s->old_hwm)
+		g_hash_table_add(s->seen, g_strdup(key));
+}
+
 /* ldap_user - one LDAP entry of the export (to-notes) */
 static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 {
@@ -705,6 +817,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		return 1;
 	}
 	g_free(norm);
+	note_dn(s, dn, key);
 	for (guint i = 0; classes && i < classes->len; i++)
 		if (g_ascii_strcasecmp(g_ptr_array_index(classes, i), "group") == 0
 		    || g_ascii_strcasecmp(g_ptr_array_index(classes, i), "groupOfNames") == 0
@@ -722,6 +835,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		display = nonempty(first(e, "cn"));
 	if (smtp == NULL || display == NULL) {
 		s->skipped++;
+		gone_since(s, key);
 		g_free(notes);
 		return 1;
 	}
@@ -765,8 +879,15 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 	maptbl_entry_add(e, "$$DN", dn);
 	if (!maptbl_filter(s->t, s->d, e)) {
 		s->skipped++;
+		gone_since(s, key);
 		g_free(notes);
 		return 1;
+	}
+	if (strcmp(form, "Group") == 0 && !group_members(s, key, e)) {
+		write_present(s, key);
+		g_hash_table_add(s->seen, g_strdup(key));
+		g_free(notes);
+		return !s->write_failed;
 	}
 	if ((m = map_entry(s, key, e)) == NULL) {
 		write_present(s, key);
@@ -786,9 +907,11 @@ static int ldap_present(const char *dn, GHashTable *e, void *ctx)
 	const char *key = first(e, KEY_ATTR(s->conf));
 	const char *stamp = first(e, STAMP_ATTR(s->conf));
 
-	if (key && !(stamp && strcmp(stamp, s->conf->connector_guid) == 0)
-	    && !g_hash_table_contains(s->seen, key))
-		write_present(s, key);
+	if (key && !(stamp && strcmp(stamp, s->conf->connector_guid) == 0)) {
+		note_dn(s, dn, key);
+		if (!g_hash_table_contains(s->seen, key))
+			write_present(s, key);
+	}
 	return !s->write_failed;
 }
 
@@ -932,6 +1055,10 @@ static int source_ldap(struct src *s, struct state *st, char **server, GString *
 
 	if (l == NULL)
 		return 0;
+	if (conf->export_groups) {
+		g_ptr_array_add(attrs, g_strdup("member"));
+		g_ptr_array_add(attrs, g_strdup("uniquemember"));
+	}
 	{
 		char   *id = ldapdir_server_id(l);
 
@@ -988,6 +1115,10 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	s.o = o;
 	s.out = out;
 	s.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (d == MAPTBL_TO_NOTES && conf->export_groups) {
+		s.dn_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		s.groups = g_ptr_array_new_with_free_func(group_free);
+	}
 	/* The marks only: the applying half has the owned entries. */
 	st = state_load(conf, 1, why);
 	if (st == NULL) {
@@ -1003,6 +1134,8 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 			s.hwm = g_strdup(s.old_hwm);
 	}
 	flush_present(&s);
+	if (ok)
+		write_members(&s);
 	if (ok && s.write_failed) {
 		g_string_printf(why, "writing to the applying half: %s", g_strerror(errno));
 		ok = 0;
@@ -1026,6 +1159,10 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	if (st)
 		state_free(st);
 	g_hash_table_unref(s.seen);
+	if (s.dn_key)
+		g_hash_table_unref(s.dn_key);
+	if (s.groups)
+		g_ptr_array_unref(s.groups);
 	g_free(s.hwm);
 	g_free(s.old_hwm);
 	g_free(s.import_norm);
@@ -1045,7 +1182,8 @@ struct op {
 	enum op_kind kind;
 	char   *key;
 	char   *target;			/* UNID or DN */
-	char   *old_target;		/* DN to delete first (renamed), or NULL */
+	char   *old_target;		/* DN to rename (rename) or delete first, or NULL */
+	int     rename;			/* to-ldap: move old_target to target, then modify */
 	GHashTable *attrs;		/* what to write (add: all; change: changed only) */
 	struct owned *next;		/* the state after success (in the state's arena) */
 	char   *form;
@@ -1273,6 +1411,51 @@ static GHashTable *desired_contact(const struct conf *conf, GHashTable *e, const
 	return want;
 }
 
+/* renamed_entry - a copy of the contact e as it is after a rename from
+ * old_dn to new_dn (the old RDN value removed, the new one added) */
+static GHashTable *renamed_entry(GHashTable *e, const char *old_dn, const char *new_dn)
+{
+	GHashTable *r = ldif_entry_new();
+	GHashTableIter it;
+	gpointer k, v;
+	char   *oa = NULL, *ov = NULL, *na = NULL, *nv = NULL, *fold;
+
+	if (!ldapdir_rdn(old_dn, &oa, &ov))
+		oa = ov = NULL;
+	fold = ov ? g_utf8_casefold(ov, -1) : NULL;
+	if (!ldapdir_rdn(new_dn, &na, &nv))
+		na = nv = NULL;
+	g_hash_table_iter_init(&it, e);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		GPtrArray *vals = v;
+
+		for (guint i = 0; i < vals->len; i++) {
+			const char *x = g_ptr_array_index(vals, i);
+			char   *xf = oa && strcmp(k, oa) == 0 ? g_utf8_casefold(x, -1) : NULL;
+			int     drop = xf && strcmp(xf, fold) == 0;
+
+			g_free(xf);
+			if (!drop)
+				ldif_entry_add(r, k, x);
+		}
+	}
+	if (na) {
+		GPtrArray *vals = g_hash_table_lookup(r, na);
+		int     have = 0;
+
+		for (guint i = 0; vals && i < vals->len; i++)
+			have |= strcmp(g_ptr_array_index(vals, i), nv) == 0;
+		if (!have)
+			ldif_entry_add(r, na, nv);
+	}
+	g_free(oa);
+	g_free(ov);
+	g_free(fold);
+	g_free(na);
+	g_free(nv);
+	return r;
+}
+
 /* An entry record, for the chained uniqueness rule after the last one. */
 struct urec {
 	const char *key;
@@ -1292,6 +1475,9 @@ struct plan {
 	GHashTable *contacts;		/* to-ldap: normalized DN -> struct contact */
 	struct notesdir_import *im;	/* to-notes, unless dry run */
 	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
+	GHashTable *stamped;		/* target normalized -> DN or name: entries carrying our stamp */
+	GPtrArray *groups;		/* to-notes: struct pending, planned after the others */
+	GHashTable *members;		/* to-notes: group key -> its members record */
 	int     ended, complete;
 	char   *server, *hwm, *old_hwm;
 	long    n[4];			/* per op_kind */
@@ -1359,6 +1545,8 @@ static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 	GHashTable *want = desired_contact(p->conf, e, dn);
 	struct contact *cur = norm ? g_hash_table_lookup(p->contacts, norm) : NULL;
 	char   *hash = record_hash(e);
+	GHashTable *renamed = NULL;
+	struct contact moved;
 
 	op->key = g_strdup(key);
 	op->target = dn;
@@ -1366,10 +1554,25 @@ static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 			     first(e, R_LEVELS));
 	if (old && *old->target && norm) {
 		char   *on = ldapdir_dn_norm(old->target);
+		struct contact *was = on && strcmp(on, norm) != 0 ? g_hash_table_lookup(p->contacts, on) : NULL;
 
-		if (on && strcmp(on, norm) != 0 && g_hash_table_contains(p->contacts, on))
-			op->old_target = g_strdup(old->target);
+		/* Our contact for this key is under another DN (a new DN from
+		 * the DN rule): renamed, so it keeps its identity (entryUUID,
+		 * objectGUID), and compared as it will be after the rename.  If
+		 * a stamped contact holds the new DN already, the old one goes. */
+		if (was) {
+			op->old_target = g_strdup(was->dn);
+			if (cur == NULL) {
+				op->rename = 1;
+				renamed = renamed_entry(was->e, was->dn, dn);
+			}
+		}
 		g_free(on);
+	}
+	if (renamed) {
+		cur = &moved;
+		moved.dn = dn;
+		moved.e = renamed;
 	}
 	if (cur == NULL) {
 		op->kind = OP_ADD;
@@ -1399,9 +1602,11 @@ static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 				for (guint i = 0; i < w->len; i++)
 					ldif_entry_add(changed, k, g_ptr_array_index(w, i));
 		}
-		op->kind = g_hash_table_size(changed) ? OP_CHANGE : OP_SAME;
+		op->kind = g_hash_table_size(changed) || op->old_target ? OP_CHANGE : OP_SAME;
 		op->attrs = changed;
 	}
+	if (renamed)
+		g_hash_table_unref(renamed);
 	g_hash_table_unref(want);
 	g_free(norm);
 	g_free(hash);
@@ -1430,6 +1635,9 @@ static void print_plan(struct plan *p)
 			g_string_append_printf(list, "%s%s", j ? ", " : " (", (char *) g_ptr_array_index(names, j));
 		if (list->len)
 			g_string_append_c(list, ')');
+		if (op->old_target)
+			g_string_append_printf(list, " (%s %s)", op->rename ? "renamed from" : "replacing",
+					       op->old_target);
 		fprintf(p->report, "%s: %s %s <%s>%s\n", dxasync_dir_name(p->d), kind_name[op->kind],
 			op->target, op->next->smtp, list->str);
 		g_string_free(list, TRUE);
@@ -1668,6 +1876,255 @@ static void plan_deletions(struct plan *p)
 	g_ptr_array_free(keys, TRUE);
 }
 
+/* target_norm - a target (DN or UNID) normalized for comparison, or NULL */
+static char *target_norm(enum maptbl_dir d, const char *target)
+{
+	if (target == NULL || *target == 0)
+		return NULL;
+	return d == MAPTBL_TO_LDAP ? ldapdir_dn_norm(target) : g_ascii_strup(target, -1);
+}
+
+/* stamped_doc - one document of the Domino directory carrying our stamp */
+static int stamped_doc(const char *unid, const char *form, time_t modified, GHashTable *e, void *ctx)
+{
+	struct plan *p = ctx;
+	const char *stamp = first(e, "$notesdxastamp");
+	const char *name = first(e, g_ascii_strcasecmp(form, "Group") == 0 ? "listname" : "fullname");
+
+	(void) modified;
+	if ((g_ascii_strcasecmp(form, "Person") == 0 || g_ascii_strcasecmp(form, "Group") == 0)
+	    && stamp && strcmp(stamp, p->conf->connector_guid) == 0)
+		g_hash_table_replace(p->stamped, g_ascii_strup(unid, -1), g_strdup(name ? name : ""));
+	return 1;
+}
+
+/* plan_orphans - deletions of entries that carry our stamp on the target
+ * but that neither the plan nor the state accounts for (a lost state
+ * file); the number planned, -1 (and why) when the target could not be read */
+static long plan_orphans(struct plan *p, GString *why)
+{
+	GHashTable *own = p->st->own[p->d];
+	GHashTable *known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *op_keys = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *orphans;
+	GHashTableIter it;
+	gpointer k, v;
+	long    unknown = 0, n_orphans;
+
+	if (p->d == MAPTBL_TO_LDAP) {
+		/* The stamped contacts of the import container: p->contacts. */
+		g_hash_table_iter_init(&it, p->contacts);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_hash_table_replace(p->stamped, g_strdup(k), g_strdup(((struct contact *) v)->dn));
+	} else if (p->conf->notes_directory && (p->o->full || p->st->hwm[p->d] == NULL)) {
+		/* The Person and Group documents we stamped, as the Domino
+		 * directory export shows them (only read on a full run, or
+		 * when the state has no mark: a first run or a lost state). */
+		if (!notesdir_read(p->conf->notes_directory, stamped_doc, p, why)) {
+			g_string_prepend(why, "reading the stamped documents of notes_directory: ");
+			g_hash_table_unref(known);
+			g_hash_table_unref(op_keys);
+			return -1;
+		}
+	}
+	if (g_hash_table_size(p->stamped) == 0) {
+		g_hash_table_unref(known);
+		g_hash_table_unref(op_keys);
+		return 0;
+	}
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+		char   *n;
+
+		g_hash_table_add(op_keys, op->key);
+		if ((n = target_norm(p->d, op->target)) != NULL)
+			g_hash_table_add(known, n);
+		if ((n = target_norm(p->d, op->old_target)) != NULL)
+			g_hash_table_add(known, n);
+	}
+	g_hash_table_iter_init(&it, p->seen);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		struct owned *o = g_hash_table_lookup(own, k);
+		char   *n;
+
+		if (o && (n = target_norm(p->d, o->target)) != NULL)
+			g_hash_table_add(known, n);
+		if (p->d == MAPTBL_TO_NOTES)
+			g_hash_table_add(known, unid_of(p->conf, k));
+		else if (o == NULL && !g_hash_table_contains(op_keys, k))
+			unknown++;
+	}
+	g_hash_table_unref(op_keys);
+	if (unknown) {
+		/* A source entry left as it is (rejected, unmappable) that the
+		 * state does not know: its contact cannot be told from an orphan. */
+		if (g_hash_table_size(p->stamped) > g_hash_table_size(known))
+			msg_info("%s: %ld source entries were left as they are and the state does not know them: "
+				 "stamped entries the state does not own are not deleted this run",
+				 dxasync_dir_name(p->d), unknown);
+		g_hash_table_unref(known);
+		return 0;
+	}
+	orphans = g_ptr_array_new();
+	g_hash_table_iter_init(&it, p->stamped);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		if (!g_hash_table_contains(known, k))
+			g_ptr_array_add(orphans, k);
+	g_ptr_array_sort(orphans, str_cmp);
+	for (guint i = 0; i < orphans->len; i++) {
+		const char *n = g_ptr_array_index(orphans, i);
+		const char *what = g_hash_table_lookup(p->stamped, n);
+		struct op *op = g_new0(struct op, 1);
+
+		op->kind = OP_DELETE;
+		if (p->d == MAPTBL_TO_LDAP) {
+			op->target = g_strdup(what);
+		} else {
+			op->target = g_strdup(n);
+		}
+		op->key = g_strdup(op->target);
+		if (p->o->dry_run)
+			fprintf(p->report, "%s: delete %s%s%s (stamped, not in the state)\n", dxasync_dir_name(p->d),
+				op->target, p->d == MAPTBL_TO_NOTES ? " " : "", p->d == MAPTBL_TO_NOTES ? what : "");
+		else if (p->o->verbose)
+			msg_info("%s: %s carries our stamp and has no source entry: deleted", dxasync_dir_name(p->d),
+				 op->target);
+		g_ptr_array_add(p->ops, op);
+	}
+	n_orphans = orphans->len;
+	g_hash_table_unref(known);
+	g_ptr_array_free(orphans, TRUE);
+	return n_orphans;
+}
+
+struct pending {
+	char   *key;
+	GHashTable *e;
+};
+
+/* pending_free - release a group waiting for its members */
+static void pending_free(gpointer x)
+{
+	struct pending *g = x;
+
+	g_free(g->key);
+	g_hash_table_unref(g->e);
+	g_free(g);
+}
+
+/* defer_group - a group record waits for its members record */
+static void defer_group(struct plan *p, const char *key, GHashTable *e)
+{
+	struct pending *g = g_new0(struct pending, 1);
+
+	g->key = g_strdup(key);
+	g->e = g_hash_table_ref(e);
+	g_ptr_array_add(p->groups, g);
+}
+
+/* contact_names - the contacts dxa made for Notes users (the to-ldap
+ * entries of the state): normalized DN -> the Notes user's address */
+static GHashTable *contact_names(struct state *st)
+{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, st->own[MAPTBL_TO_LDAP]);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct owned *o = v;
+		char   *n;
+
+		if (*o->notes && (n = ldapdir_dn_norm(o->target)) != NULL)
+			g_hash_table_replace(h, n, o->notes);
+	}
+	return h;
+}
+
+/* plan_groups - resolve the members of the groups read into Members, then
+ * plan them: a member synchronized to Notes (this run's entries, or owned
+ * and still present) by its Notes address; a member that is one of our
+ * contacts for a Notes user by that user's address; others left out */
+static int plan_groups(struct plan *p, GString *why)
+{
+	GHashTable *names, *contacts = NULL;
+	int     ok = 1;
+
+	if (p->groups->len == 0)
+		return 1;
+	names = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < p->ops->len; i++) {
+		struct op *op = g_ptr_array_index(p->ops, i);
+
+		if (op->next && *op->next->notes)
+			g_hash_table_replace(names, op->key, op->next->notes);
+	}
+	for (guint i = 0; i < p->groups->len; i++) {
+		struct pending *g = g_ptr_array_index(p->groups, i);
+		const char *notes = first(g->e, R_NOTES);
+
+		if (notes && *notes)
+			g_hash_table_replace(names, g->key, (gpointer) notes);
+	}
+	for (guint i = 0; i < p->groups->len; i++) {
+		struct pending *g = g_ptr_array_index(p->groups, i);
+		GHashTable *rec = g_hash_table_lookup(p->members, g->key);
+		GPtrArray *vals = rec ? g_hash_table_lookup(rec, R_MEMBER) : NULL;
+		GPtrArray *members = g_ptr_array_new();
+		GHashTable *dup = g_hash_table_new(g_str_hash, g_str_equal);
+		struct op *op;
+
+		for (guint j = 0; vals && j < vals->len; j++) {
+			char   *v = g_ptr_array_index(vals, j);
+			char   *sp = strchr(v, ' ');
+			const char *name = NULL;
+
+			if (sp == NULL)
+				continue;
+			*sp = 0;
+			if ((name = g_hash_table_lookup(names, v)) == NULL && g_hash_table_contains(p->seen, v)) {
+				struct owned *o = g_hash_table_lookup(p->st->own[p->d], v);
+
+				name = o && *o->notes ? o->notes : NULL;
+			}
+			*sp = ' ';
+			if (name == NULL && v[0] == '-' && v[1] == ' ') {
+				char   *n = ldapdir_dn_norm(sp + 1);
+
+				if (contacts == NULL)
+					contacts = contact_names(p->st);
+				name = n ? g_hash_table_lookup(contacts, n) : NULL;
+				g_free(n);
+			}
+			if (name == NULL && p->o->verbose)
+				msg_info("%s: group %s: member %s is not synchronized: left out",
+					 dxasync_dir_name(p->d), first(g->e, R_NOTES), sp + 1);
+			if (name && g_hash_table_add(dup, (gpointer) name))
+				g_ptr_array_add(members, (gpointer) name);
+		}
+		g_ptr_array_sort(members, str_cmp);
+		g_hash_table_remove(g->e, "members");
+		for (guint j = 0; j < members->len; j++)
+			ldif_entry_add(g->e, "members", g_ptr_array_index(members, j));
+		op = plan_notes(p, g->key, g->e);
+		note_keys(p, g->key, g->e, op);
+		if (op->write) {
+			/* The spill keeps the record as written, Members included. */
+			if (ok && !ldif_write(p->spill, g->key, g->e)) {
+				g_string_printf(why, "spill file: %s", g_strerror(errno));
+				ok = 0;
+			}
+			write_person(p, op, g->e);
+		}
+		g_hash_table_unref(dup);
+		g_ptr_array_free(members, TRUE);
+	}
+	g_hash_table_unref(names);
+	if (contacts)
+		g_hash_table_unref(contacts);
+	return ok;
+}
+
 /* read_records - the whole output of the reading half */
 static int read_records(struct plan *p, FILE *in, GString *why)
 {
@@ -1691,6 +2148,8 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			p->server = g_strdup(first(e, R_SERVER));
 			p->hwm = g_strdup(first(e, R_HWM));
 			p->old_hwm = g_strdup(first(e, R_OLD_HWM));
+		} else if (strcmp(type, "members") == 0 && *dn && p->d == MAPTBL_TO_NOTES) {
+			g_hash_table_replace(p->members, g_strdup(dn), g_hash_table_ref(e));
 		} else if (strcmp(type, "present") == 0) {
 			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
 
@@ -1702,13 +2161,18 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			struct op *op;
 
 			g_hash_table_add(p->seen, g_string_chunk_insert(p->chunk, dn));
-			op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
-			note_keys(p, dn, e, op);
-			if (op->write)
-				write_person(p, op, e);
-			if (op->written && fwrite(p->raw->str, 1, p->raw->len, p->spill) != p->raw->len) {
-				g_string_printf(why, "spill file: %s", g_strerror(errno));
-				rc = -1;
+			if (p->d == MAPTBL_TO_NOTES && g_strcmp0(first(e, R_FORM), "Group") == 0) {
+				/* Its members record comes after the entries. */
+				defer_group(p, dn, e);
+			} else {
+				op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
+				note_keys(p, dn, e, op);
+				if (op->write)
+					write_person(p, op, e);
+				if (op->written && fwrite(p->raw->str, 1, p->raw->len, p->spill) != p->raw->len) {
+					g_string_printf(why, "spill file: %s", g_strerror(errno));
+					rc = -1;
+				}
 			}
 			if (p->o->progress && count % 1000 == 0)
 				p->o->progress(dxasync_dir_name(p->d), count);
@@ -1749,7 +2213,9 @@ static long apply_ops(struct plan *p, struct ldapdir *l, GString *first_why)
 			continue;
 		g_string_truncate(why, 0);
 		if (p->d == MAPTBL_TO_LDAP) {
-			if (op->kind == OP_ADD && op->old_target && !ldapdir_delete(l, op->old_target, why))
+			if (op->rename && !ldapdir_rename(l, op->old_target, op->target, why))
+				ok = 0;
+			else if (!op->rename && op->old_target && !ldapdir_delete(l, op->old_target, why))
 				ok = 0;
 			else if (op->kind == OP_ADD)
 				ok = ldapdir_add(l, op->target, op->attrs, why);
@@ -1808,7 +2274,7 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 {
 	struct plan p = {0};
 	struct ldapdir *l = NULL;
-	long    owned, deletes = 0, failed = 0;
+	long    owned, orphans, deletes = 0, failed = 0;
 	int     rc = EX_OK;
 	static char in_buf[1 << 16];
 
@@ -1821,6 +2287,8 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.ops = g_ptr_array_new_with_free_func(op_free);
 	p.seen = g_hash_table_new(g_str_hash, g_str_equal);	/* keys in p.chunk */
 	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
+	p.groups = g_ptr_array_new_with_free_func(pending_free);
+	p.members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
 	p.urecs = g_array_new(FALSE, FALSE, sizeof(struct urec));
 	p.chunk = g_string_chunk_new(1 << 20);
 	p.lv = g_ptr_array_new();
@@ -1877,6 +2345,10 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
+	if (!plan_groups(&p, why)) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
 	check_unique(&p);
 	if (p.rejected) {
 		/* Rejected entries are read again by the next update. */
@@ -1886,7 +2358,13 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	if (o->dry_run)
 		print_plan(&p);
 	plan_deletions(&p);
-	owned = g_hash_table_size(p.st->own[d]);
+	p.stamped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if ((orphans = plan_orphans(&p, why)) < 0) {
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	/* Ownership is the stamp on the target: the state is its cache. */
+	owned = MAX(g_hash_table_size(p.st->own[d]) + orphans, g_hash_table_size(p.stamped));
 	for (guint i = 0; i < p.ops->len; i++)
 		if (((struct op *) g_ptr_array_index(p.ops, i))->kind == OP_DELETE)
 			deletes++;
@@ -1969,10 +2447,14 @@ out:
 	if (p.st)
 		state_free(p.st);
 	g_ptr_array_unref(p.ops);
+	g_ptr_array_unref(p.groups);
+	g_hash_table_unref(p.members);
 	g_hash_table_unref(p.seen);
 	g_hash_table_unref(p.contacts);
 	if (p.spelling)
 		g_hash_table_unref(p.spelling);
+	if (p.stamped)
+		g_hash_table_unref(p.stamped);
 	g_free(p.server);
 	g_free(p.hwm);
 	g_free(p.old_hwm);

@@ -442,6 +442,37 @@ int     ldapdir_modify(struct ldapdir *l, const char *dn, GHashTable *set, GStri
 	return 1;
 }
 
+int     ldapdir_rename(struct ldapdir *l, const char *dn, const char *new_dn, GString *why)
+{
+	LDAPDN  ldn = NULL;
+	char   *rdn = NULL, *parent = NULL;
+	int     rc;
+
+	if (ldap_str2dn(new_dn, &ldn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || ldn == NULL || ldn[0] == NULL) {
+		g_string_printf(why, "rename %s: bad new DN %s", dn, new_dn);
+		if (ldn)
+			ldap_dnfree(ldn);
+		return 0;
+	}
+	rc = ldap_rdn2str(ldn[0], &rdn, LDAP_DN_FORMAT_LDAPV3);
+	if (rc == LDAP_SUCCESS && ldn[1])
+		rc = ldap_dn2str(&ldn[1], &parent, LDAP_DN_FORMAT_LDAPV3);
+	ldap_dnfree(ldn);
+	if (rc == LDAP_SUCCESS)
+		rc = ldap_rename_s(l->ld, dn, rdn, parent, 1, NULL, NULL);
+	if (rdn)
+		ldap_memfree(rdn);
+	if (parent)
+		ldap_memfree(parent);
+	if (rc != LDAP_SUCCESS) {
+		g_autofree char *what = g_strdup_printf("rename %s to %s", dn, new_dn);
+
+		fail(why, l->ld, what, rc);
+		return 0;
+	}
+	return 1;
+}
+
 int     ldapdir_delete(struct ldapdir *l, const char *dn, GString *why)
 {
 	int     rc = ldap_delete_ext_s(l->ld, dn, NULL, NULL);

@@ -21,7 +21,8 @@
  *	the caller must never read a partial result as complete.
  *
  *	ldapdir_add(), ldapdir_modify() (replace or delete whole
- *	attributes) and ldapdir_delete() change one entry each.
+ *	attributes), ldapdir_rename() (modrdn, with a new superior) and
+ *	ldapdir_delete() change one entry each.
  * DIAGNOSTICS
  *	Functions return 0 (NULL) and explain in why, with the LDAP error.
  *--*/
@@ -57,6 +58,10 @@ int     ldapdir_add(struct ldapdir *l, const char *dn, GHashTable *entry, GStrin
 
 /* ldapdir_modify - replace each attribute of set (an empty array deletes it) */
 int     ldapdir_modify(struct ldapdir *l, const char *dn, GHashTable *set, GString *why);
+
+/* ldapdir_rename - move dn to new_dn (modrdn: new RDN and parent; the old
+ * RDN value is removed) */
+int     ldapdir_rename(struct ldapdir *l, const char *dn, const char *new_dn, GString *why);
 
 /* ldapdir_delete - remove dn */
 int     ldapdir_delete(struct ldapdir *l, const char *dn, GString *why);

@@ -78,7 +78,7 @@ persons_in() {
 	slapd_add "$FIXTURES/dxa/people.ldif"
 	run "$BIN/dxa" -full
 	assert_success
-	# Notes -> LDAP: 12 people, 1 group, 1 mail-in database; not the stamped one, not the server
+	# Notes -> LDAP: 12 people, 1 group, 1 mail-in database; not the server
 	assert_equal "$(contacts | wc -l)" 14
 	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=john.smith@notes.example.com)'
 	assert_output --partial "lmeNotesAddress: NOTES:John Smith/Sales/Acme@Acme"
@@ -483,6 +483,299 @@ LDIF
 	assert_equal "$(imports | wc -l)" "$n"
 	grep -q '^sam1@example.com	Sam Same/Exchange@Exchange' "$T/maps/addresses"
 	! grep -q '^sam3' "$T/maps/addresses"
+}
+
+# domino_imports FILE - copy the documents of an import file into the
+# Domino directory export, as Domino's importer and the next export would
+domino_imports() {
+	python3 - "$1" "$T/names.dxl" <<'PY'
+import re, sys
+docs = re.findall(r"<document [^>]*form=\"(?:Person|Group)\".*?</document>", open(sys.argv[1], encoding='utf-8').read(), flags=re.S)
+p = sys.argv[2]; s = open(p, encoding='utf-8').read()
+s = s.replace("</database>", "\n".join(docs) + "\n</database>")
+open(p, 'w', encoding='utf-8').write(s)
+PY
+}
+
+@test "a lost state file: ownership comes back from the stamps; orphans deleted, hand-made entries kept" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	"$BIN/dxa" -full
+	domino_imports "$(last_import)"
+	bob=$(python3 -c 'import re,sys; s=open(sys.argv[1]).read(); print(re.search(r"<noteinfo unid=\"([0-9A-F]+)\"/>(?:(?!</document>).)*bob@example.com", s, re.S).group(1))' "$(last_import)")
+	[ -n "$bob" ]
+	cat > "$T/hand.ldif" <<LDIF
+dn: cn=Hand Made,ou=Contacts,$SLAPD_BASE
+objectClass: inetOrgPerson
+cn: Hand Made
+sn: Made
+mail: hand@example.org
+LDIF
+	slapd_add "$T/hand.ldif"
+	# the state is lost; Anna Berg leaves Notes, bob leaves LDAP
+	rm "$T/spool/dxa.state"
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+s = re.sub(r"<document form='Person'>\n<noteinfo[^\n]*\n(?:(?!</document>).)*Anna Berg(?:(?!</document>).)*</document>\n", "", s, flags=re.S)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	ldapdelete -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" "uid=bob,ou=People,$SLAPD_BASE"
+	run "$BIN/dxa" -n -full
+	assert_success
+	assert_output --partial "to-notes: delete $bob Bob Baker/Exchange (stamped, not in the state)"
+	assert_output --partial "to-notes: would add 11, change 0, delete 1"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 1"
+	run "$BIN/dxa" -full
+	assert_success
+	# the stamped Person documents in names.nsf never become contacts
+	assert_equal "$(contacts | wc -l)" 14
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=anna.berg@notes.example.com)' dn
+	assert_output ""
+	run slapd_search -b "cn=Hand Made,ou=Contacts,$SLAPD_BASE" -s base mail
+	assert_output --partial "mail: hand@example.org"
+	f=$(last_import)
+	assert_equal "$(count_in 'form="LMEDelete"' "$f")" 1
+	grep -q "<item name=\"TargetUNID\"><text>$bob</text>" "$f"
+	# the state is whole again: an update changes nothing
+	run "$BIN/dxa" -n -update
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+	# the deletion guard counts the stamped entries as owned
+	rm "$T/spool/dxa.state"
+	for u in alice carol; do
+		ldapdelete -x -H "$SLAPD_URI" -D "$SLAPD_DN" -w "$SLAPD_PW" "uid=$u,ou=People,$SLAPD_BASE"
+	done
+	run "$BIN/dxa" -full -to-notes
+	assert_equal "$status" 65
+	assert_output --partial "refusing to delete 3 of 12"
+}
+
+@test "-update: an entry that stops passing the filters or leaves export_base is deleted on the other side" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	echo 'FILTER Title NE "Contractor"' >> "$T/maps/mapmex.tbl"
+	echo 'FILTER Title NE "Retired"' >> "$T/maps/mapnotes.tbl"
+	lme_conf_set dxa export_filter "(!(employeeType=external))"
+	lme_conf_set dxa max_delete_percent 50
+	"$BIN/dxa" -full
+	grep -q "^carol@example.com" "$T/maps/addresses"
+	cat > "$T/mod.ldif" <<LDIF
+dn: uid=carol,ou=People,$SLAPD_BASE
+changetype: modify
+replace: title
+title: Contractor
+
+dn: uid=dave,ou=People,$SLAPD_BASE
+changetype: modify
+add: employeeType
+employeeType: external
+
+dn: ou=Elsewhere,$SLAPD_BASE
+changetype: add
+objectClass: organizationalUnit
+ou: Elsewhere
+
+dn: uid=erin,ou=People,$SLAPD_BASE
+changetype: modrdn
+newrdn: uid=erin
+deleteoldrdn: 1
+newsuperior: ou=Elsewhere,$SLAPD_BASE
+LDIF
+	slapd_modify "$T/mod.ldif"
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+def retire(m):
+    d = m.group(0).replace("<text>Staff</text>", "<text>Retired</text>")
+    return re.sub(r"<modified><datetime>[^<]*</datetime>", "<modified><datetime>20250301T080000,00+00</datetime>", d)
+s = re.sub(r"<document form='Person'>(?:(?!</document>).)*Mary Jones(?:(?!</document>).)*</document>", retire, s, flags=re.S)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	run "$BIN/dxa" -update
+	assert_success
+	f=$(last_import)
+	assert_equal "$(count_in 'form="LMEDelete"' "$f")" 3
+	assert_equal "$(persons_in "$f")" 0
+	for u in carol dave erin; do
+		! grep -q "^$u@example.com" "$T/maps/addresses"
+	done
+	grep -q "^alice@example.com" "$T/maps/addresses"
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(mail=mjones@notes.example.com)' dn
+	assert_output ""
+	assert_equal "$(contacts | wc -l)" 13
+	run "$BIN/dxa" -n -update
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+}
+
+@test "a renamed Notes person: its contact is renamed (modrdn), keeps its entryUUID, and is updated" {
+	sed -i 's/^DN = UNID$/DN = X500( FullName, "CN" )/' "$T/maps/mapnotes.tbl"
+	"$BIN/dxa" -full -to-ldap
+	uuid=$(slapd_search -b "cn=John Smith,ou=Contacts,$SLAPD_BASE" -s base entryUUID | sed -n 's/^entryUUID: //p')
+	[ -n "$uuid" ]
+	python3 - "$T/names.dxl" <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+def rename(m):
+    d = m.group(0).replace("John Smith", "John Smythe").replace("<text>Smith</text>", "<text>Smythe</text>")
+    return re.sub(r"<modified><datetime>[^<]*</datetime>", "<modified><datetime>20250301T080000,00+00</datetime>", d)
+s = re.sub(r"<document form='Person'>(?:(?!</document>).)*CN=John Smith(?:(?!</document>).)*</document>", rename, s, flags=re.S)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+	run "$BIN/dxa" -n -update -to-ldap
+	assert_success
+	assert_output --partial "to-ldap: change cn=John Smythe,ou=Contacts,$SLAPD_BASE <john.smith@notes.example.com>"
+	assert_output --partial "(renamed from cn=John Smith,ou=Contacts,$SLAPD_BASE)"
+	assert_output --partial "would add 0, change 1, delete 0"
+	run "$BIN/dxa" -update -to-ldap
+	assert_success
+	run slapd_search -b "cn=John Smythe,ou=Contacts,$SLAPD_BASE" -s base entryUUID cn sn displayName lmeNotesAddress
+	assert_output --partial "entryUUID: $uuid"
+	assert_output --partial "cn: John Smythe"
+	refute_output --partial "cn: John Smith"
+	assert_output --partial "sn: Smythe"
+	assert_output --partial "displayName: John Smythe"
+	assert_output --partial "lmeNotesAddress: NOTES:John Smythe/Sales/Acme@Acme"
+	run slapd_search -b "ou=Contacts,$SLAPD_BASE" '(cn=John Smith)' dn
+	assert_output ""
+	assert_equal "$(contacts | wc -l)" 14
+	grep -q "^john.smith@notes.example.com	John Smythe/Sales/Acme@Acme	John Smythe$" "$T/maps/addresses"
+	run "$BIN/dxa" -n -update -to-ldap
+	assert_output --partial "to-ldap: would add 0, change 0, delete 0"
+}
+
+@test "export_groups: an LDAP group's members become the Group document's Members (synchronized members only)" {
+	slapd_add "$FIXTURES/dxa/people.ldif"
+	lme_conf_set dxa export_groups yes
+	cat > "$T/group.ldif" <<LDIF
+dn: cn=Staff,ou=People,$SLAPD_BASE
+objectClass: groupOfNames
+objectClass: extensibleObject
+cn: Staff
+mail: staff@example.com
+member: uid=alice,ou=People,$SLAPD_BASE
+member: UID=Bob, ou=people,$SLAPD_BASE
+member: uid=nomail,ou=People,$SLAPD_BASE
+member: cn=Nobody,ou=Elsewhere,$SLAPD_BASE
+member: cn=0A1B2C3D4E5F60718293A4B5C6D7E001,ou=Contacts,$SLAPD_BASE
+
+dn: cn=Leads,ou=People,$SLAPD_BASE
+objectClass: groupOfUniqueNames
+objectClass: extensibleObject
+cn: Leads
+mail: leads@example.com
+uniqueMember: uid=dave,ou=People,$SLAPD_BASE#'0101'B
+LDIF
+	# John Smith's contact (made by the to-ldap half) is a member too
+	"$BIN/dxa" -full -to-ldap
+	slapd_add "$T/group.ldif"
+	run "$BIN/dxa" -f -v -full -to-notes
+	assert_success
+	assert_output --partial "group Staff/Exchange@Exchange: member uid=nomail,ou=People,$SLAPD_BASE is not synchronized: left out"
+	assert_output --partial "member cn=Nobody,ou=Elsewhere,$SLAPD_BASE is not synchronized: left out"
+	f=$(last_import)
+	assert_equal "$(persons_in "$f")" 12
+	grep -q '<item name="ListName"><text>Staff/Exchange</text></item>' "$f"
+	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text><text>John Smith/Sales/Acme@Acme</text></textlist></item>' "$f"
+	# uniqueMember, its optional UID dropped
+	grep -q '<item name="ListName"><text>Leads/Exchange</text></item><item name="MailDomain"><text>Exchange</text></item><item name="Members"><text>Dave Dawson/Exchange@Exchange</text></item>' "$f"
+	# a member added to the group: the update resolves it (carol did not change: her key
+	# comes from the listing of all entries, her Notes address from the state)
+	cat > "$T/mod.ldif" <<LDIF
+dn: cn=Staff,ou=People,$SLAPD_BASE
+changetype: modify
+add: member
+member: uid=carol,ou=People,$SLAPD_BASE
+LDIF
+	slapd_modify "$T/mod.ldif"
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	f=$(last_import)
+	assert_equal "$(grep -c '<document ' "$f")" 1
+	grep -q '<item name="Members"><textlist><text>Alice Archer/Exchange@Exchange</text><text>Bob Baker/Exchange@Exchange</text><text>Carol Cooper/Exchange@Exchange</text><text>John Smith/Sales/Acme@Acme</text></textlist></item>' "$f"
+	run "$BIN/dxa" -n -update -to-notes
+	assert_output --partial "to-notes: would add 0, change 0, delete 0"
+}
+
+# ad_user CN USN GUIDBYTE [EXTRA] - an AD user entry as LDIF
+ad_user() {
+	cat <<LDIF
+dn: cn=$1,ou=People,$SLAPD_BASE
+objectClass: user
+objectClass: adTestMailUser
+cn: $1
+instanceType: 4
+nTSecurityDescriptor:: AQAEgA==
+objectCategory: CN=Person,CN=Schema,CN=Configuration,$SLAPD_BASE
+sn: ${1#* }
+displayName: $1
+mail: $(echo "${1%% *}" | tr A-Z a-z)@example.com
+objectGUID:: $(printf "\\x$3%.0s" $(seq 16) | base64)
+uSNChanged: $2
+
+LDIF
+}
+
+@test "AD flavor -update: only entries above the uSNChanged mark, recorded per server" {
+	slapd_stop
+	FLAVOR=ad
+	# Debian's msuser.schema gives uSNChanged no matching rules, so slapd
+	# cannot evaluate uSNChanged>=N; a copy with AD's integer ordering
+	# (for this test only)
+	slapd_write_conf ad
+	sed "s/NAME 'uSNChanged'/NAME 'uSNChanged' EQUALITY integerMatch ORDERING integerOrderingMatch/" \
+		/etc/ldap/schema/msuser.schema > "$T/msuser-ordered.schema"
+	grep -q "NAME 'uSNChanged' EQUALITY integerMatch ORDERING integerOrderingMatch" "$T/msuser-ordered.schema"
+	sed -i "s|^include /etc/ldap/schema/msuser.schema$|include $T/msuser-ordered.schema|" "$T/slapd/slapd.conf"
+	grep -q "^include $T/msuser-ordered.schema" "$T/slapd/slapd.conf"
+	slapd_launch && slapd_add_base
+	lme_conf_set dxa ldap_uri "$SLAPD_URI"
+	lme_conf_set dxa flavor ad
+	cp "$LME_ROOT"/maps/*.tbl "$T/maps/"
+	{ ad_user "Alice Archer" 4711 01; ad_user "Bob Baker" 4712 02; } > "$T/ad.ldif"
+	slapd_add "$T/ad.ldif"
+	"$BIN/dxa" -full -to-notes
+	assert_equal "$(persons_in "$(last_import)")" 2
+	grep -q "^hwm	to-notes	$SLAPD_URI tables=[0-9a-f]*	4712$" "$T/spool/dxa.state"
+	# Carol is new (4713); Bob changes with a new USN (4714); Alice
+	# changes without one (a USN below the mark: not read again)
+	ad_user "Carol Cooper" 4713 03 > "$T/carol.ldif"
+	slapd_add "$T/carol.ldif"
+	cat > "$T/mod.ldif" <<LDIF
+dn: cn=Bob Baker,ou=People,$SLAPD_BASE
+changetype: modify
+replace: title
+title: Manager
+-
+replace: uSNChanged
+uSNChanged: 4714
+
+dn: cn=Alice Archer,ou=People,$SLAPD_BASE
+changetype: modify
+replace: title
+title: Director
+LDIF
+	slapd_modify "$T/mod.ldif"
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	f=$(last_import)
+	assert_equal "$(persons_in "$f")" 2
+	grep -q '<item name="FullName"><text>Bob Baker/Exchange</text>' "$f"
+	grep -q '<item name="FullName"><text>Carol Cooper/Exchange</text>' "$f"
+	! grep -q 'Alice Archer' "$f"
+	grep -q "^hwm	to-notes	$SLAPD_URI tables=[0-9a-f]*	4714$" "$T/spool/dxa.state"
+	n=$(imports | wc -l)
+	run "$BIN/dxa" -update -to-notes
+	assert_success
+	assert_equal "$(imports | wc -l)" "$n"
+	# another server: its USNs mean nothing here, so everything is read
+	# (and Alice's change below the mark is found)
+	lme_conf_set dxa ldap_uri "$SLAPD_LDAPI"
+	run "$BIN/dxa" -f -update -to-notes
+	assert_success
+	assert_output --partial "the server or the tables changed"
+	assert_equal "$(persons_in "$(last_import)")" 1
+	grep -q '<item name="JobTitle"><text>Director</text>' "$(last_import)"
+	grep -q "^hwm	to-notes	$SLAPD_LDAPI tables=[0-9a-f]*	4714$" "$T/spool/dxa.state"
 }
 
 @test "chained key uniqueness over the streamed records: a second key resolves a collision, a full collision is rejected" {
