@@ -121,6 +121,8 @@ int     main(int argc, char **argv)
 		rc = dxasync_apply(conf, d, &o, stdin, stdout, why);
 		if (rc != EX_OK)
 			fail(rc, dxasync_dir_name(d), why->str);
+		conf_free(conf);
+		g_string_free(why, TRUE);
 		return EX_OK;
 	}
 
@@ -129,10 +131,15 @@ int     main(int argc, char **argv)
 		fprintf(stderr, "dxa: %s\n", why->str);
 		if (!foreground)
 			msg_error("%s", why->str);
+		conf_free(conf);
+		g_string_free(why, TRUE);
 		return EX_CONFIG;
 	}
 	if (check) {
 		printf("dxa: tables in %s: ok\n", conf->maps);
+		maptbl_free(t);
+		conf_free(conf);
+		g_string_free(why, TRUE);
 		return EX_OK;
 	}
 	if (dirs == 0)
@@ -171,6 +178,8 @@ int     main(int argc, char **argv)
 	}
 	if (!o.dry_run && !dxasync_write_addresses(conf, why))
 		fail(EX_CANTCREAT, "maps/addresses", why->str);
+	close(lockfd);
+	g_free(lock);
 	maptbl_free(t);
 	conf_free(conf);
 	g_string_free(why, TRUE);
