@@ -87,38 +87,6 @@ void dxl_database_end(struct dxl_writer *w)
 	OK(xmlTextWriterEndElement(w->xw));
 }
 
-void dxl_document_begin(struct dxl_writer *w, const char *form, const char *unid)
-{
-	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "document"));
-	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "xmlns", BAD_CAST DXL_NAMESPACE));
-	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "version", BAD_CAST DXL_VERSION));
-	if (form)
-		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "form", BAD_CAST form));
-	if (unid) {
-		OK(xmlTextWriterStartElement(w->xw, BAD_CAST "noteinfo"));
-		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "unid", BAD_CAST unid));
-		OK(xmlTextWriterEndElement(w->xw));
-	}
-}
-
-void dxl_document_end(struct dxl_writer *w)
-{
-	OK(xmlTextWriterEndElement(w->xw));
-}
-
-void dxl_item_begin(struct dxl_writer *w, const char *name, int summary)
-{
-	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "item"));
-	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "name", BAD_CAST name));
-	if (!summary)
-		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "summary", BAD_CAST "false"));
-}
-
-void dxl_item_end(struct dxl_writer *w)
-{
-	OK(xmlTextWriterEndElement(w->xw));
-}
-
 /* dxl_raw - constant markup, or text that dxl_plain_attr() passed */
 static void dxl_raw(struct dxl_writer *w, const char *s, size_t len)
 {
@@ -137,6 +105,77 @@ static int dxl_plain_attr(const char *s, size_t max)
 		if (*p < 0x20 || *p > 0x7e || *p == '<' || *p == '>' || *p == '&' || *p == '"' || n >= max)
 			return 0;
 	return 1;
+}
+
+/* dxl_document_open - <document ...><noteinfo unid='unid'/> as one raw
+ * write (a document with a noteinfo is never empty, so the writer would
+ * have closed it with </document> too); 0 if a value needs escaping */
+static int dxl_document_open(struct dxl_writer *w, const char *form, const char *unid)
+{
+	static const char head[] = "<document xmlns=\"" DXL_NAMESPACE "\" version=\"" DXL_VERSION "\"";
+	char    buf[sizeof(head) + DXL_RAW_NAME_MAX + 128];
+	size_t  n = sizeof(head) - 1, len;
+
+	if (!dxl_plain_attr(unid, 64) || (form && !dxl_plain_attr(form, DXL_RAW_NAME_MAX)))
+		return 0;
+	memcpy(buf, head, n);
+	if (form) {
+		len = strlen(form);
+		memcpy(buf + n, " form=\"", 7);
+		memcpy(buf + n + 7, form, len);
+		n += 7 + len;
+		buf[n++] = '"';
+	}
+	memcpy(buf + n, "><noteinfo unid=\"", 17);
+	n += 17;
+	len = strlen(unid);
+	memcpy(buf + n, unid, len);
+	n += len;
+	memcpy(buf + n, "\"/>", 3);
+	n += 3;
+	dxl_raw(w, buf, n);
+	return 1;
+}
+
+void dxl_document_begin(struct dxl_writer *w, const char *form, const char *unid)
+{
+	if (unid && !w->raw_document && dxl_document_open(w, form, unid)) {
+		w->raw_document = 1;
+		return;
+	}
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "document"));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "xmlns", BAD_CAST DXL_NAMESPACE));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "version", BAD_CAST DXL_VERSION));
+	if (form)
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "form", BAD_CAST form));
+	if (unid) {
+		OK(xmlTextWriterStartElement(w->xw, BAD_CAST "noteinfo"));
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "unid", BAD_CAST unid));
+		OK(xmlTextWriterEndElement(w->xw));
+	}
+}
+
+void dxl_document_end(struct dxl_writer *w)
+{
+	if (w->raw_document) {
+		dxl_raw(w, "</document>", 11);
+		w->raw_document = 0;
+		return;
+	}
+	OK(xmlTextWriterEndElement(w->xw));
+}
+
+void dxl_item_begin(struct dxl_writer *w, const char *name, int summary)
+{
+	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "item"));
+	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "name", BAD_CAST name));
+	if (!summary)
+		OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "summary", BAD_CAST "false"));
+}
+
+void dxl_item_end(struct dxl_writer *w)
+{
+	OK(xmlTextWriterEndElement(w->xw));
 }
 
 /* dxl_plain_text - valid UTF-8 with nothing that dxl_text() writes as
