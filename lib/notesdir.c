@@ -312,10 +312,16 @@ struct notesdir_import *notesdir_import_begin(const char *dir, GString *why)
 	return im;
 }
 
-/* str_cmp - sort item names */
-static int str_cmp(const void *a, const void *b)
+/* An item of a document to write: its name and values. */
+struct pair {
+	const char *name;
+	GPtrArray *values;
+};
+
+/* pair_cmp - sort items by name */
+static int pair_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *) a, *(const char *const *) b);
+	return strcmp(((const struct pair *) a)->name, ((const struct pair *) b)->name);
 }
 
 /* write_item - one item of a Person document: its non-empty values */
@@ -349,7 +355,7 @@ static void write_item(struct notesdir_import *im, const char *n, GPtrArray *v, 
 void    notesdir_import_person(struct notesdir_import *im, const char *form, const char *unid,
 			       GHashTable *items, GHashTable *spelling, const char *stamp)
 {
-	const char *stack[64], **names = stack;
+	struct pair stack[64], *items_sorted = stack;
 	guint   n = 0, size = g_hash_table_size(items);
 	GHashTableIter it;
 	gpointer k, v;
@@ -360,26 +366,27 @@ void    notesdir_import_person(struct notesdir_import *im, const char *form, con
 	/* the items in name order: a dozen or two, sorted in place with no
 	 * allocation; more, with qsort() */
 	if (size > G_N_ELEMENTS(stack))
-		names = g_new(const char *, size);
+		items_sorted = g_new(struct pair, size);
 	g_hash_table_iter_init(&it, items);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		names[n++] = k;
-	if (names == stack)
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		items_sorted[n].name = k;
+		items_sorted[n++].values = v;
+	}
+	if (items_sorted == stack)
 		for (guint i = 1; i < n; i++) {
-			const char *x = names[i];
+			struct pair x = items_sorted[i];
 			guint   j = i;
 
-			for (; j > 0 && strcmp(names[j - 1], x) > 0; j--)
-				names[j] = names[j - 1];
-			names[j] = x;
+			for (; j > 0 && strcmp(items_sorted[j - 1].name, x.name) > 0; j--)
+				items_sorted[j] = items_sorted[j - 1];
+			items_sorted[j] = x;
 		}
 	else
-		qsort(names, n, sizeof(*names), str_cmp);
+		qsort(items_sorted, n, sizeof(*items_sorted), pair_cmp);
 	for (guint i = 0; i < n; i++)
-		if ((v = g_hash_table_lookup(items, names[i])) != NULL)
-			write_item(im, names[i], v, spelling);
-	if (names != stack)
-		g_free(names);
+		write_item(im, items_sorted[i].name, items_sorted[i].values, spelling);
+	if (items_sorted != stack)
+		g_free(items_sorted);
 	dxl_item_text(im->w, NOTESDIR_STAMP_ITEM, stamp);
 	dxl_document_end(im->w);
 	im->count++;
