@@ -40,11 +40,25 @@ static void usage(int code)
 }
 
 /* fail - log an error (also on stderr when logging to syslog) and exit */
+/* What main() holds, released by fail() before it exits (so that
+ * LeakSanitizer has nothing to report on the error paths). */
+static struct conf *held_conf;
+static struct maptbl *held_tables;
+static GString *held_why;
+static char *held_lock;
+
 static void fail(int code, const char *what, const char *why)
 {
 	msg_error("%s%s%s", what, *why ? ": " : "", why);
 	if (!foreground)
 		fprintf(stderr, "dxa: %s%s%s\n", what, *why ? ": " : "", why);
+	if (held_tables)
+		maptbl_free(held_tables);
+	if (held_conf)
+		conf_free(held_conf);
+	if (held_why)
+		g_string_free(held_why, TRUE);
+	g_free(held_lock);
 	exit(code);
 }
 
@@ -61,7 +75,7 @@ int     main(int argc, char **argv)
 	struct dxasync_opts o = {0};
 	const char *conf_arg = NULL, *apply = NULL;
 	int     full = 0, update = 0, check = 0, dirs = 0, rc = EX_OK;
-	GString *why = g_string_new("");
+	GString *why = held_why = g_string_new("");
 	struct conf *conf;
 	struct maptbl *t;
 	char   *lock;
@@ -107,7 +121,7 @@ int     main(int argc, char **argv)
 	foreground |= isatty(2);
 	o.foreground = foreground;
 	msg_init("dxa", foreground);
-	if ((conf = conf_load(conf_path(conf_arg), why)) == NULL)
+	if ((conf = held_conf = conf_load(conf_path(conf_arg), why)) == NULL)
 		fail(EX_CONFIG, "configuration", why->str);
 	if (!privs_drop(conf, why))
 		fail(EX_NOPERM, "privileges", why->str);
@@ -121,18 +135,25 @@ int     main(int argc, char **argv)
 		rc = dxasync_apply(conf, d, &o, stdin, stdout, why);
 		if (rc != EX_OK)
 			fail(rc, dxasync_dir_name(d), why->str);
+		conf_free(conf);
+		g_string_free(why, TRUE);
 		return EX_OK;
 	}
 
 	/* A bad table stops dxa before it touches anything. */
-	if ((t = maptbl_load(conf->maps, conf, why)) == NULL) {
+	if ((t = held_tables = maptbl_load(conf->maps, conf, why)) == NULL) {
 		fprintf(stderr, "dxa: %s\n", why->str);
 		if (!foreground)
 			msg_error("%s", why->str);
+		conf_free(conf);
+		g_string_free(why, TRUE);
 		return EX_CONFIG;
 	}
 	if (check) {
 		printf("dxa: tables in %s: ok\n", conf->maps);
+		maptbl_free(t);
+		conf_free(conf);
+		g_string_free(why, TRUE);
 		return EX_OK;
 	}
 	if (dirs == 0)
@@ -143,9 +164,13 @@ int     main(int argc, char **argv)
 			fail(EX_CONFIG, "configuration", why->str);
 
 	/* One run at a time: the state file is ours. */
-	lock = g_strconcat(dxasync_state_path(conf), ".lock", NULL);
 	{
-		char   *dir = g_path_get_dirname(lock);
+		char   *state = dxasync_state_path(conf);
+		char   *dir;
+
+		lock = held_lock = g_strconcat(state, ".lock", NULL);
+		g_free(state);
+		dir = g_path_get_dirname(lock);
 
 		if (g_mkdir_with_parents(dir, 0700) < 0)
 			fail(EX_CANTCREAT, dir, g_strerror(errno));
@@ -171,6 +196,8 @@ int     main(int argc, char **argv)
 	}
 	if (!o.dry_run && !dxasync_write_addresses(conf, why))
 		fail(EX_CANTCREAT, "maps/addresses", why->str);
+	close(lockfd);
+	g_free(lock);
 	maptbl_free(t);
 	conf_free(conf);
 	g_string_free(why, TRUE);

@@ -553,6 +553,15 @@ static gboolean not_target(gpointer k, gpointer v, gpointer unused)
 	return name[0] == '$' || strncmp(name, "lme-", 4) == 0;
 }
 
+/* ascii_only - s has no byte above 0x7f */
+static int ascii_only(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char) *s >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* add_record - write the record for one mapped entry, with control attributes */
 static void add_record(struct src *s, const char *key, GHashTable *mapped, const char *smtp,
 		       const char *notes, const char *display, const char *form)
@@ -616,12 +625,17 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		/* A Group document's name is its ListName. */
 		if (val == NULL && strcmp(k, "fullname") == 0)
 			val = first(r, "listname");
-		f = g_utf8_casefold(val ? val : "", -1);
-
 		if (i)
 			g_string_append_c(combo, '\x1f');
-		g_string_append(combo, f);
-		g_free(f);
+		if (ascii_only(val ? val : "")) {
+			/* ASCII folds to lower case: no allocation */
+			for (const char *c = val ? val : ""; *c; c++)
+				g_string_append_c(combo, g_ascii_tolower(*c));
+		} else {
+			f = g_utf8_casefold(val, -1);
+			g_string_append(combo, f);
+			g_free(f);
+		}
 		if (i)
 			g_string_append(levels, LEVEL_SEP);
 		g_string_append(levels, combo->str);
@@ -1206,49 +1220,90 @@ static void op_free(gpointer p)
 	g_free(op);
 }
 
+#define RECORD_HASH_BUF 4096
+
+/* An attribute of a record: its name and values, sorted by name. */
+struct hpair {
+	const char *name;
+	GPtrArray *values;
+};
+
+/* hpair_cmp - sort attributes by name */
+static int hpair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hpair *) a)->name, ((const struct hpair *) b)->name);
+}
+
+/* hash_feed - append to the buffer, feeding the checksum when it is full */
+static void hash_feed(GChecksum *ck, guchar *buf, size_t *used, const void *p, size_t len)
+{
+	if (*used + len > RECORD_HASH_BUF) {
+		g_checksum_update(ck, buf, *used);
+		*used = 0;
+	}
+	if (len > RECORD_HASH_BUF) {
+		g_checksum_update(ck, p, len);
+		return;
+	}
+	memcpy(buf + *used, p, len);
+	*used += len;
+}
+
 /* record_hash - SHA-1 of the record's attributes and values, byte exact
  * (names sorted; each value as NAME NUL VALUE NUL) */
 static char *record_hash(GHashTable *e)
 {
-	const char *stack[64], **names = stack;
+	struct hpair stack[64], *names = stack;
 	guint   n = 0, size = g_hash_table_size(e);
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
-	GString *buf = g_string_sized_new(1024);
+	guint8  digest[20];
+	gsize   dlen = sizeof(digest);
+	guchar  buf[RECORD_HASH_BUF];
+	size_t  used = 0;
 	GHashTableIter it;
-	gpointer k;
+	gpointer k, v;
 	char   *h;
 
 	if (size > G_N_ELEMENTS(stack))
-		names = g_new(const char *, size);
+		names = g_new(struct hpair, size);
 	g_hash_table_iter_init(&it, e);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		names[n++] = k;
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		names[n].name = k;
+		names[n++].values = v;
+	}
 	if (names == stack)
 		for (guint i = 1; i < n; i++) {	/* a dozen or two: no qsort() allocation */
-			const char *x = names[i];
+			struct hpair x = names[i];
 			guint   j = i;
 
-			for (; j > 0 && strcmp(names[j - 1], x) > 0; j--)
+			for (; j > 0 && strcmp(names[j - 1].name, x.name) > 0; j--)
 				names[j] = names[j - 1];
 			names[j] = x;
 		}
 	else
-		qsort(names, n, sizeof(*names), str_cmp);
+		qsort(names, n, sizeof(*names), hpair_cmp);
+	/* gathered in a buffer, fed when full: the same digest as of the
+	 * whole concatenation */
 	for (guint i = 0; i < n; i++) {
-		GPtrArray *v = g_hash_table_lookup(e, names[i]);
-		size_t  len = strlen(names[i]) + 1;
+		GPtrArray *vals = names[i].values;
+		size_t  len = strlen(names[i].name) + 1;
 
-		for (guint j = 0; j < v->len; j++) {
-			g_string_append_len(buf, names[i], len);
-			g_string_append_len(buf, g_ptr_array_index(v, j), strlen(g_ptr_array_index(v, j)) + 1);
+		for (guint j = 0; j < vals->len; j++) {
+			hash_feed(ck, buf, &used, names[i].name, len);
+			hash_feed(ck, buf, &used, g_ptr_array_index(vals, j), strlen(g_ptr_array_index(vals, j)) + 1);
 		}
 	}
-	g_checksum_update(ck, (const guchar *) buf->str, buf->len);
+	g_checksum_update(ck, buf, used);
 	if (names != stack)
 		g_free(names);
-	g_string_free(buf, TRUE);
-	h = g_strdup(g_checksum_get_string(ck));
+	g_checksum_get_digest(ck, digest, &dlen);
 	g_checksum_free(ck);
+	h = g_malloc(2 * dlen + 1);
+	for (gsize i = 0; i < dlen; i++) {
+		h[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+		h[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+	}
+	h[2 * dlen] = 0;
 	return h;
 }
 

@@ -16,6 +16,9 @@
 
 #define OK(call) do { if ((call) < 0) w->failed = 1; } while (0)
 
+/* item names longer than this go through the writer */
+#define DXL_RAW_NAME_MAX 256
+
 /* dxl_quiet - libxml2 prints errors on stderr by default; ours go to
  * the caller's why (xmlGetLastError) and from there to the log */
 static void dxl_quiet(void *ctx, const char *fmt, ...)
@@ -84,8 +87,62 @@ void dxl_database_end(struct dxl_writer *w)
 	OK(xmlTextWriterEndElement(w->xw));
 }
 
+/* dxl_raw - constant markup, or text that dxl_plain_attr() passed */
+static void dxl_raw(struct dxl_writer *w, const char *s, size_t len)
+{
+	OK(xmlTextWriterWriteRawLen(w->xw, BAD_CAST s, (int)len));
+}
+
+/* dxl_plain_attr - s is written in an attribute value exactly as the
+ * writer would escape it: printable ASCII with nothing to escape (the
+ * writer turns non-ASCII into character references, so those go
+ * through it) */
+static int dxl_plain_attr(const char *s, size_t max)
+{
+	size_t  n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p < 0x20 || *p > 0x7e || *p == '<' || *p == '>' || *p == '&' || *p == '"' || n >= max)
+			return 0;
+	return 1;
+}
+
+/* dxl_document_open - <document ...><noteinfo unid='unid'/> as one raw
+ * write (a document with a noteinfo is never empty, so the writer would
+ * have closed it with </document> too); 0 if a value needs escaping */
+static int dxl_document_open(struct dxl_writer *w, const char *form, const char *unid)
+{
+	static const char head[] = "<document xmlns=\"" DXL_NAMESPACE "\" version=\"" DXL_VERSION "\"";
+	char    buf[sizeof(head) + DXL_RAW_NAME_MAX + 128];
+	size_t  n = sizeof(head) - 1, len;
+
+	if (!dxl_plain_attr(unid, 64) || (form && !dxl_plain_attr(form, DXL_RAW_NAME_MAX)))
+		return 0;
+	memcpy(buf, head, n);
+	if (form) {
+		len = strlen(form);
+		memcpy(buf + n, " form=\"", 7);
+		memcpy(buf + n + 7, form, len);
+		n += 7 + len;
+		buf[n++] = '"';
+	}
+	memcpy(buf + n, "><noteinfo unid=\"", 17);
+	n += 17;
+	len = strlen(unid);
+	memcpy(buf + n, unid, len);
+	n += len;
+	memcpy(buf + n, "\"/>", 3);
+	n += 3;
+	dxl_raw(w, buf, n);
+	return 1;
+}
+
 void dxl_document_begin(struct dxl_writer *w, const char *form, const char *unid)
 {
+	if (unid && !w->raw_document && dxl_document_open(w, form, unid)) {
+		w->raw_document = 1;
+		return;
+	}
 	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "document"));
 	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "xmlns", BAD_CAST DXL_NAMESPACE));
 	OK(xmlTextWriterWriteAttribute(w->xw, BAD_CAST "version", BAD_CAST DXL_VERSION));
@@ -100,6 +157,11 @@ void dxl_document_begin(struct dxl_writer *w, const char *form, const char *unid
 
 void dxl_document_end(struct dxl_writer *w)
 {
+	if (w->raw_document) {
+		dxl_raw(w, "</document>", 11);
+		w->raw_document = 0;
+		return;
+	}
 	OK(xmlTextWriterEndElement(w->xw));
 }
 
@@ -116,12 +178,41 @@ void dxl_item_end(struct dxl_writer *w)
 	OK(xmlTextWriterEndElement(w->xw));
 }
 
+/* dxl_plain_text - valid UTF-8 with nothing that dxl_text() writes as
+ * an element (C0 controls but tab, U+FFFE, U+FFFF): one writer call */
+static int dxl_plain_text(const char *s)
+{
+	const unsigned char *p;
+	int     ascii = 1;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 && *p != '\t')
+			return 0;
+		if (*p == 0xef && p[1] == 0xbf && (p[2] & 0xfe) == 0xbe)
+			return 0;
+		if (*p >= 0x80)
+			ascii = 0;
+	}
+	return ascii || g_utf8_validate(s, (gssize)((const char *)p - s), NULL);
+}
+
 void dxl_text(struct dxl_writer *w, const char *text, gssize len)
 {
-	char   *valid = g_utf8_make_valid(text, len);
+	char   *valid = NULL;
 	const char *p, *run;
 
-	for (p = run = valid; *p; p++) {
+	if (len < 0 || text[len] == 0) {
+		if (dxl_plain_text(text)) {
+			if (*text)
+				OK(xmlTextWriterWriteString(w->xw, BAD_CAST text));
+			return;
+		}
+		if (!g_utf8_validate(text, len, NULL))
+			text = valid = g_utf8_make_valid(text, len);
+	} else {
+		text = valid = g_utf8_make_valid(text, len);
+	}
+	for (p = run = text; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c == 0xef && (unsigned char)p[1] == 0xbf && ((unsigned char)p[2] & 0xfe) == 0xbe) {
@@ -164,8 +255,39 @@ void dxl_text(struct dxl_writer *w, const char *text, gssize len)
 	g_free(valid);
 }
 
+/* dxl_item_open - <item name='name'><tag> as one raw write, when the
+ * writer would write the name as is; 0 if not */
+static int dxl_item_open(struct dxl_writer *w, const char *name, const char *tag)
+{
+	char    buf[DXL_RAW_NAME_MAX + 32];
+	size_t  n = strlen("<item name=\""), nl, tl = strlen(tag);
+
+	if (!dxl_plain_attr(name, DXL_RAW_NAME_MAX))
+		return 0;
+	nl = strlen(name);
+	memcpy(buf, "<item name=\"", n);
+	memcpy(buf + n, name, nl);
+	n += nl;
+	memcpy(buf + n, "\"><", 3);
+	n += 3;
+	memcpy(buf + n, tag, tl);
+	n += tl;
+	buf[n++] = '>';
+	dxl_raw(w, buf, n);
+	return 1;
+}
+
 void dxl_item_text(struct dxl_writer *w, const char *name, const char *value)
 {
+	static const char close[] = "</text></item>";
+
+	/* the fixed markup raw, the value through the writer (an empty
+	 * value is <text/>, as the writer writes it) */
+	if (value && *value && dxl_item_open(w, name, "text")) {
+		dxl_text(w, value, -1);
+		dxl_raw(w, close, sizeof(close) - 1);
+		return;
+	}
 	dxl_item_begin(w, name, 1);
 	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "text"));
 	dxl_text(w, value ? value : "", -1);
@@ -175,6 +297,20 @@ void dxl_item_text(struct dxl_writer *w, const char *name, const char *value)
 
 void dxl_item_textlist(struct dxl_writer *w, const char *name, const char *const *values)
 {
+	static const char close[] = "</textlist></item>";
+	int     plain = values && *values;
+
+	for (const char *const *v = values; plain && *v; v++)
+		plain = **v != 0;
+	if (plain && dxl_item_open(w, name, "textlist")) {
+		for (; *values; values++) {
+			dxl_raw(w, "<text>", 6);
+			dxl_text(w, *values, -1);
+			dxl_raw(w, "</text>", 7);
+		}
+		dxl_raw(w, close, sizeof(close) - 1);
+		return;
+	}
 	dxl_item_begin(w, name, 1);
 	OK(xmlTextWriterStartElement(w->xw, BAD_CAST "textlist"));
 	for (; values && *values; values++) {

@@ -40,6 +40,7 @@
 struct dxl_writer {
 	xmlTextWriterPtr xw;
 	int     failed;			/* a libxml2 call failed */
+	int     raw_document;		/* the open <document> was written raw */
 };
 
 /* dxl_writer_new - write DXL to fp (UTF-8, with the XML declaration and

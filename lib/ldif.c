@@ -41,40 +41,47 @@ static int safe_value(const char *s, size_t n)
 	return 1;
 }
 
-/* put_line - "name: value" or "name:: base64" */
-static void put_line(GString *out, const char *name, const char *value)
+/* put_line - "name: value" or "name:: base64", straight into the stream
+ * (errors are seen by ferror() at the end of the record) */
+static void put_line(FILE *fp, const char *name, const char *value)
 {
 	size_t  n = strlen(value);
 
-	g_string_append(out, name);
+	fputs_unlocked(name, fp);
 	if (safe_value(value, n)) {
-		g_string_append_len(out, ": ", 2);
-		g_string_append_len(out, value, n);
+		fwrite_unlocked(": ", 1, 2, fp);
+		fwrite_unlocked(value, 1, n, fp);
 	} else {
 		char   *b64 = g_base64_encode((const guchar *) value, n);
 
-		g_string_append_len(out, ":: ", 3);
-		g_string_append(out, b64);
+		fwrite_unlocked(":: ", 1, 3, fp);
+		fputs_unlocked(b64, fp);
 		g_free(b64);
 	}
-	g_string_append_c(out, '\n');
+	putc_unlocked('\n', fp);
 }
 
-/* str_cmp - for sorting attribute names */
-static int str_cmp(const void *a, const void *b)
+/* An attribute of a record: its name and values. */
+struct ldif_attr {
+	const char *name;
+	GPtrArray *values;
+};
+
+/* attr_cmp - for sorting attributes by name */
+static int attr_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *) a, *(const char *const *) b);
+	return strcmp(((const struct ldif_attr *) a)->name, ((const struct ldif_attr *) b)->name);
 }
 
-/* sort_names - sort a few names in place (insertion sort: a record has
- * a dozen or two; qsort() would allocate) */
-static void sort_names(const char **v, guint n)
+/* sort_attrs - sort a few attributes in place (insertion sort: a record
+ * has a dozen or two; qsort() would allocate) */
+static void sort_attrs(struct ldif_attr *v, guint n)
 {
 	for (guint i = 1; i < n; i++) {
-		const char *x = v[i];
+		struct ldif_attr x = v[i];
 		guint   j = i;
 
-		for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+		for (; j > 0 && strcmp(v[j - 1].name, x.name) > 0; j--)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
@@ -82,39 +89,36 @@ static void sort_names(const char **v, guint n)
 
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 {
-	const char *names[64];
-	const char **sorted = names;
-	GString *out = g_string_sized_new(1024);
+	struct ldif_attr attrs[64], *sorted = attrs;
 	guint   n = 0;
-	int     ok;
 
-	put_line(out, "dn", dn);
+	put_line(fp, "dn", dn);
 	if (e) {
 		GHashTableIter it;
-		gpointer k;
+		gpointer k, v;
 
-		if (g_hash_table_size(e) > G_N_ELEMENTS(names))
-			sorted = g_new(const char *, g_hash_table_size(e));
+		if (g_hash_table_size(e) > G_N_ELEMENTS(attrs))
+			sorted = g_new(struct ldif_attr, g_hash_table_size(e));
 		g_hash_table_iter_init(&it, e);
-		while (g_hash_table_iter_next(&it, &k, NULL))
-			sorted[n++] = k;
-		if (n <= G_N_ELEMENTS(names))
-			sort_names(sorted, n);
-		else
-			qsort(sorted, n, sizeof(*sorted), str_cmp);
-		for (guint i = 0; i < n; i++) {
-			GPtrArray *v = g_hash_table_lookup(e, sorted[i]);
-
-			for (guint j = 0; j < v->len; j++)
-				put_line(out, sorted[i], g_ptr_array_index(v, j));
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			sorted[n].name = k;
+			sorted[n++].values = v;
 		}
-		if (sorted != names)
+		if (sorted == attrs)
+			sort_attrs(sorted, n);
+		else
+			qsort(sorted, n, sizeof(*sorted), attr_cmp);
+		for (guint i = 0; i < n; i++) {
+			GPtrArray *vals = sorted[i].values;
+
+			for (guint j = 0; j < vals->len; j++)
+				put_line(fp, sorted[i].name, g_ptr_array_index(vals, j));
+		}
+		if (sorted != attrs)
 			g_free(sorted);
 	}
-	g_string_append_c(out, '\n');
-	ok = fwrite(out->str, 1, out->len, fp) == out->len;
-	g_string_free(out, TRUE);
-	return ok && !ferror(fp);
+	putc_unlocked('\n', fp);
+	return !ferror(fp);
 }
 
 void ldif_reader_init(struct ldif_reader *r, FILE *fp)
@@ -139,18 +143,27 @@ void ldif_reader_free(struct ldif_reader *r)
 	r->pending = r->line_buf = r->next_buf = NULL;
 }
 
+/* swap_strings - exchange two strings' contents (no copy) */
+static void swap_strings(GString *a, GString *b)
+{
+	GString t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 /* get_line - one physical line without its newline; 0 at EOF, -1 too long */
 static int get_line(struct ldif_reader *r, GString *buf)
 {
 	char    chunk[4096];
 	size_t  n;
 
-	g_string_truncate(buf, 0);
 	if (r->have_pending) {
-		g_string_append_len(buf, r->pending->str, r->pending->len);
+		swap_strings(buf, r->pending);
 		r->have_pending = 0;
 		return 1;
 	}
+	g_string_truncate(buf, 0);
 	for (;;) {
 		if (fgets_unlocked(chunk, sizeof(chunk), r->fp) == NULL)
 			return buf->len ? 1 : 0;
@@ -184,8 +197,7 @@ static int get_logical(struct ldif_reader *r, GString *out, GString *why)
 	/* a blank line ends a record: nothing continues it (RFC 2849) */
 	while (out->len > 0 && (rc = get_line(r, next)) > 0) {
 		if (next->len == 0 || next->str[0] != ' ') {
-			g_string_truncate(r->pending, 0);
-			g_string_append_len(r->pending, next->str, next->len);
+			swap_strings(r->pending, next);
 			r->have_pending = 1;
 			break;
 		}
