@@ -423,6 +423,8 @@ static int mexq_inject(const struct conf *conf, const char *name)
 	}
 	if (!ok) {
 		spool_abort(w);
+		envelope_free(env);
+		g_free(data);
 		msg_fatal(strstr(why->str, "larger than") ? EX_DATAERR : EX_TEMPFAIL,
 			  "standard input: %s", why->str);
 	}
@@ -474,9 +476,10 @@ static void __attribute__((noreturn)) usage(int code)
 int main(int argc, char **argv)
 {
 	GString *why = g_string_new(NULL);
-	const char *cpath = NULL, *cmd;
+	const char *cmd;
+	char   *cpath = NULL;
 	struct conf *conf;
-	int     opt, n;
+	int     opt, n, rc = -1;
 
 	while ((opt = getopt(argc, argv, "+c:vhV")) != -1) {
 		switch (opt) {
@@ -499,16 +502,21 @@ int main(int argc, char **argv)
 		msg_fatal(EX_NOPERM, "%s", why->str);
 	msg_debug("configuration %s, spool %s", cpath, conf->spool);
 	if (strcmp(cmd, "list") == 0 && n <= 1)
-		return mexq_list(conf, n ? argv[optind + 1] : NULL);
-	if (strcmp(cmd, "show") == 0 && n == 1)
-		return mexq_show(conf, argv[optind + 1]);
-	if (strcmp(cmd, "requeue") == 0 && n == 1)
-		return mexq_requeue(conf, argv[optind + 1]);
-	if (strcmp(cmd, "delete") == 0 && n == 1)
-		return mexq_delete(conf, argv[optind + 1]);
-	if (strcmp(cmd, "inject") == 0 && n == 1)
-		return mexq_inject(conf, argv[optind + 1]);
-	if (strcmp(cmd, "stats") == 0 && (n == 0 || (n == 1 && !strcmp(argv[optind + 1], "-p"))))
-		return mexq_stats(conf, n == 1);
-	usage(EX_USAGE);
+		rc = mexq_list(conf, n ? argv[optind + 1] : NULL);
+	else if (strcmp(cmd, "show") == 0 && n == 1)
+		rc = mexq_show(conf, argv[optind + 1]);
+	else if (strcmp(cmd, "requeue") == 0 && n == 1)
+		rc = mexq_requeue(conf, argv[optind + 1]);
+	else if (strcmp(cmd, "delete") == 0 && n == 1)
+		rc = mexq_delete(conf, argv[optind + 1]);
+	else if (strcmp(cmd, "inject") == 0 && n == 1)
+		rc = mexq_inject(conf, argv[optind + 1]);
+	else if (strcmp(cmd, "stats") == 0 && (n == 0 || (n == 1 && !strcmp(argv[optind + 1], "-p"))))
+		rc = mexq_stats(conf, n == 1);
+	if (rc < 0)
+		usage(EX_USAGE);
+	conf_free(conf);
+	g_free(cpath);
+	g_string_free(why, TRUE);
+	return rc;
 }
