@@ -3,7 +3,8 @@
 # written from the protocol (test/fixtures/milter/mta.py): it asks for no
 # reply where it never refuses (connect, HELO, MAIL, headers, end of
 # headers, body), for no unknown commands and only for the macros it reads
-# (j, i, {rcpt_addr}); what it refused there before is refused later.
+# (j, i, {rcpt_addr}); what it refused there before is refused later; over
+# TCP its several answers to one command are not held back by Nagle.
 
 load helpers/common
 
@@ -60,4 +61,12 @@ start_mexout() {
 	assert_output --partial "ok too big"
 	assert_equal "$(queue_count mts-out)" 0
 	assert_equal "$(queue_count readyout)" 0
+}
+
+@test "milter over TCP: the answers to the end of a Notes message come together (no 40 ms Nagle hold-up)" {
+	start_mexout
+	run python3 "$FIXTURES/milter/mta.py" "$MPORT" timing 10
+	echo "$output"
+	assert_success
+	assert_output --partial "ok 10 Notes messages"
 }
