@@ -29,7 +29,7 @@ int perms_check(const char *path, const char *what, int flags, GString *why)
 	char   *owner, *self;
 
 	if (stat(path, &st) != 0) {
-		if (errno == ENOENT && (flags & PERMS_MAYBE))
+		if ((errno == ENOENT || errno == ENOTDIR) && (flags & PERMS_MAYBE))
 			return EX_OK;
 		g_string_printf(why, "%s %s: %s", what, path, g_strerror(errno));
 		return EX_CONFIG;

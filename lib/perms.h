@@ -13,7 +13,8 @@
  *	them either (mode 0600 or stricter).  stat(2) follows a symbolic
  *	link: what is checked is the file that will be read.
  * DIAGNOSTICS
- *	EX_OK (0) when the file may be used (or is missing and PERMS_MAYBE
+ *	EX_OK (0) when the file may be used (or is missing, or a component
+ *	of its path is not a directory, and PERMS_MAYBE
  *	is given).  Otherwise why names the file, its owner and mode, and
  *	what is expected, and the result is EX_NOPERM for a wrong owner and
  *	EX_CONFIG for the rest (type, mode, cannot stat).
