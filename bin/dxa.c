@@ -24,6 +24,7 @@
 #include "dxasync.h"
 #include "maptbl.h"
 #include "msg.h"
+#include "perms.h"
 #include "privs.h"
 #include "version.h"
 
@@ -158,6 +159,10 @@ int     main(int argc, char **argv)
 	}
 	if (dirs == 0)
 		dirs = DXASYNC_TO_NOTES | DXASYNC_TO_LDAP;
+	/* The password: this user's (or root's) and nobody else's to read. */
+	if (conf->bind_password_file
+	    && (rc = perms_check(conf->bind_password_file, "[dxa] bind_password_file", PERMS_SECRET, why)) != EX_OK)
+		fail(rc, why->str, "");
 	for (int d = MAPTBL_TO_NOTES; d <= MAPTBL_TO_LDAP; d++)
 		if ((dirs & (d == MAPTBL_TO_NOTES ? DXASYNC_TO_NOTES : DXASYNC_TO_LDAP))
 		    && !dxasync_check(conf, d, why))
@@ -180,6 +185,15 @@ int     main(int argc, char **argv)
 		fail(EX_CANTCREAT, lock, g_strerror(errno));
 	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0)
 		fail(EX_TEMPFAIL, lock, "another dxa is running");
+
+	/* Only this user (or root) may have written the state dxa trusts. */
+	{
+		char   *state = dxasync_state_path(conf);
+
+		if ((rc = perms_check(state, "[dxa] state_file", PERMS_MAYBE, why)) != EX_OK)
+			fail(rc, why->str, "");
+		g_free(state);
+	}
 	if (isatty(2))
 		o.progress = progress;
 

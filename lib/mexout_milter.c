@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +56,8 @@ struct mm_conn {
 	int     others;			/* recipients left to the MTA */
 	GString *msg;			/* headers and body, LF line ends */
 	int     prev_cr;		/* a body chunk ended in CR */
+	int     too_big;		/* over max_message_size: refused at the end */
+	int     bad_sender;		/* MAIL FROM unusable: Notes recipients refused */
 	int     hops;			/* Received: headers seen */
 	int     nheaders;
 	char   *first_received;		/* the first header, when Received: */
@@ -99,7 +102,7 @@ static void mm_reset(struct mm_conn *c)
 	} else if (c->msg) {
 		g_string_truncate(c->msg, 0);
 	}
-	c->others = c->prev_cr = c->hops = c->nheaders = 0;
+	c->others = c->prev_cr = c->hops = c->nheaders = c->too_big = c->bad_sender = 0;
 }
 
 /* mm_conn_get - this connection's data, made on first use */
@@ -136,22 +139,55 @@ static char *mm_esmtp(char **argv, const char *key)
 	return NULL;
 }
 
-/* mm_negotiate - ask for SMFIF_DELRCPT, and header values as they are */
+/*
+ * The MTA waits for our answer to a command only where we may refuse:
+ * RCPT (550 for a Notes recipient that does not translate), DATA (where
+ * a message without Notes recipients is accepted, and the MTA sends us
+ * nothing more of it) and the end of the message.  Everything else gets
+ * no reply (SMFIP_NR_*): a message too big for Notes, or a Notes
+ * recipient after an unusable MAIL FROM, is refused later.  Each SMTP
+ * session is a new milter connection, with this negotiation.
+ */
+#define MM_NOREPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR \
+			 | SMFIP_NR_EOH | SMFIP_NR_BODY)
+
+/* mm_negotiate - ask for SMFIF_DELRCPT, header values as they are, no
+ * reply where we never refuse, no unknown commands, only our macros */
 static sfsistat mm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 			     unsigned long f2, unsigned long f3, unsigned long *pf0,
 			     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
+	struct mm_conn *c = mm_conn_get(ctx);
+
+	(void)f2;
+	(void)f3;
 	if (!(f0 & SMFIF_DELRCPT)) {
 		msg_error("the MTA does not allow the milter to delete recipients");
 		return SMFIS_REJECT;
 	}
 	*pf0 = SMFIF_DELRCPT;
-	/* no reply wanted to connect and HELO: we never refuse there */
-	*pf1 = f1 & (SMFIP_HDR_LEADSPC | SMFIP_NR_CONN | SMFIP_NR_HELO);
+	*pf1 = f1 & (SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | MM_NOREPLY);
 	*pf2 = *pf3 = 0;
-	mm_conn_get(ctx)->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
-	mm_conn_get(ctx)->noreply = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO);
+	c->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
+	c->noreply = *pf1 & MM_NOREPLY;
+
+	/*
+	 * The macros we read, and no others: j (our Received: header) with
+	 * the connection, the queue id and {rcpt_addr} with RCPT, the queue
+	 * id at the end.  The first list set empties the MTA's other lists.
+	 */
+	if ((f0 & SMFIF_SETSYMLIST)
+	    && smfi_setsymlist(ctx, SMFIM_CONNECT, "j") == MI_SUCCESS
+	    && smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr}") == MI_SUCCESS
+	    && smfi_setsymlist(ctx, SMFIM_EOM, "i") == MI_SUCCESS)
+		*pf0 |= SMFIF_SETSYMLIST;
 	return SMFIS_CONTINUE;
+}
+
+/* mm_pass - carry on: no reply when the MTA expects none (flag) */
+static sfsistat mm_pass(const struct mm_conn *c, unsigned long flag)
+{
+	return (c->noreply & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* mm_connect - remember the client, for the logs and our Received: */
@@ -172,7 +208,7 @@ static sfsistat mm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	g_free(c->client_addr);
 	c->client_name = mexout_clean(hostname && *hostname ? hostname : "unknown", MM_FIELD_MAX);
 	c->client_addr = mexout_clean(addr && *addr ? addr : "unknown", MM_FIELD_MAX);
-	return (c->noreply & SMFIP_NR_CONN) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	return mm_pass(c, SMFIP_NR_CONN);
 }
 
 /* mm_helo - remember the HELO name */
@@ -182,24 +218,29 @@ static sfsistat mm_helo(SMFICTX *ctx, char *helo)
 
 	g_free(c->helo);
 	c->helo = mexout_clean(helo, MM_FIELD_MAX);
-	return (c->noreply & SMFIP_NR_HELO) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	return mm_pass(c, SMFIP_NR_HELO);
 }
 
-/* mm_envfrom - a new message: its sender, RET and ENVID */
+/* mm_envfrom - a new message: its sender, RET and ENVID.  A sender we
+ * cannot use is refused for Notes recipients only (at RCPT), unless the
+ * MTA wants an answer here */
 static sfsistat mm_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
 
 	mm_reset(c);
-	if ((c->sender = mexout_strip(argv[0])) == NULL) {
-		smfi_setreply(ctx, "553", "5.1.7", "Sender address rejected: malformed");
-		return SMFIS_REJECT;
-	}
 	c->envid = mm_esmtp(argv, "ENVID");
 	c->ret = mm_esmtp(argv, "RET");
 	c->arrival = time(NULL);
 	c->in_msg = 1;
-	return SMFIS_CONTINUE;
+	if ((c->sender = mexout_strip(argv[0])) == NULL) {
+		c->bad_sender = 1;
+		if (!(c->noreply & SMFIP_NR_MAIL)) {
+			smfi_setreply(ctx, "553", "5.1.7", "Sender address rejected: malformed");
+			return SMFIS_REJECT;
+		}
+	}
+	return mm_pass(c, SMFIP_NR_MAIL);
 }
 
 /* mm_envrcpt - take a Notes recipient that translates, refuse one that
@@ -239,6 +280,14 @@ static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 			      "Recipient address rejected: User unknown in Lotus Notes");
 		return SMFIS_REJECT;
 	case MEXOUT_RCPT_NOTES:
+		if (c->bad_sender) {
+			msg_info("%s: reject: RCPT from %s[%s]: 553 5.1.7 <%s>: malformed sender",
+				 mm_qid(ctx), c->client_name ? c->client_name : "unknown",
+				 c->client_addr ? c->client_addr : "unknown", addr);
+			g_free(addr);
+			smfi_setreply(ctx, "553", "5.1.7", "Sender address rejected: malformed");
+			return SMFIS_REJECT;
+		}
 		r = g_new0(struct mm_rcpt, 1);
 		r->arg = g_strdup(argv[0]);
 		r->smtp = g_strdup(addr);
@@ -260,16 +309,16 @@ static sfsistat mm_data(SMFICTX *ctx)
 	return c->notes->len == 0 ? SMFIS_ACCEPT : SMFIS_CONTINUE;
 }
 
-/* mm_too_big - refuse the message when it outgrew max_message_size */
-static int mm_too_big(SMFICTX *ctx, struct mm_conn *c)
+/* mm_grown - the message outgrew max_message_size: keep no more of it
+ * (it is refused at the end) */
+static void mm_grown(struct mm_conn *c)
 {
 	long    max = mexout_max_size(mm_mx);
 
-	if (max <= 0 || c->msg->len <= (size_t)max)
-		return 0;
-	msg_info("%s: reject: message size over %ld bytes for Notes", mm_qid(ctx), max);
-	smfi_setreply(ctx, "552", "5.3.4", "Message size exceeds the limit for Lotus Notes");
-	return 1;
+	if (max > 0 && c->msg->len > (size_t)max) {
+		c->too_big = 1;
+		g_string_truncate(c->msg, 0);
+	}
 }
 
 /* mm_append - add text to the message, CR LF as LF */
@@ -295,8 +344,8 @@ static sfsistat mm_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
 
-	if (!c->in_msg || c->notes->len == 0)
-		return SMFIS_CONTINUE;
+	if (!c->in_msg || c->notes->len == 0 || c->too_big)
+		return mm_pass(c, SMFIP_NR_HDR);
 	if (c->nheaders++ == 0 && !g_ascii_strcasecmp(name, "Received"))
 		c->first_received = g_strdup(value);
 	if (!g_ascii_strcasecmp(name, "Received"))
@@ -309,7 +358,8 @@ static sfsistat mm_header(SMFICTX *ctx, char *name, char *value)
 		c->prev_cr = 0;
 	}
 	g_string_append_c(c->msg, '\n');
-	return mm_too_big(ctx, c) ? SMFIS_REJECT : SMFIS_CONTINUE;
+	mm_grown(c);
+	return mm_pass(c, SMFIP_NR_HDR);
 }
 
 /* mm_eoh - the blank line between headers and body */
@@ -317,9 +367,9 @@ static sfsistat mm_eoh(SMFICTX *ctx)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
 
-	if (c->in_msg && c->notes->len)
+	if (c->in_msg && c->notes->len && !c->too_big)
 		g_string_append_c(c->msg, '\n');
-	return SMFIS_CONTINUE;
+	return mm_pass(c, SMFIP_NR_EOH);
 }
 
 /* mm_body - collect a piece of the body */
@@ -327,10 +377,11 @@ static sfsistat mm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
 
-	if (!c->in_msg || c->notes->len == 0)
-		return SMFIS_CONTINUE;
-	mm_append(c, (const char *)chunk, len);
-	return mm_too_big(ctx, c) ? SMFIS_REJECT : SMFIS_CONTINUE;
+	if (c->in_msg && c->notes->len && !c->too_big) {
+		mm_append(c, (const char *)chunk, len);
+		mm_grown(c);
+	}
+	return mm_pass(c, SMFIP_NR_BODY);
 }
 
 /* mm_received - our Received: header for the MTA's hop, unless the MTA
@@ -408,7 +459,9 @@ static sfsistat mm_eom(SMFICTX *ctx)
 		res = SMFIS_TEMPFAIL;
 		goto out;
 	}
-	if (mm_too_big(ctx, c)) {
+	if (c->too_big) {
+		msg_info("%s: reject: message size over %ld bytes for Notes", qid, mexout_max_size(mm_mx));
+		smfi_setreply(ctx, "552", "5.3.4", "Message size exceeds the limit for Lotus Notes");
 		res = SMFIS_REJECT;
 		goto out;
 	}
@@ -513,6 +566,32 @@ static void *mm_run(void *arg)
 	return NULL;
 }
 
+/*
+ * mm_nodelay - TCP_NODELAY on the listening socket libmilter made (it
+ * gives no access to it: it is the one listening TCP socket of this
+ * process), which the connections it accepts inherit (Linux).  At the end
+ * of a message for Notes the milter answers in several packets (each
+ * recipient deleted, then discard): without it, Nagle's algorithm holds
+ * the last one back until the MTA's delayed ACK, up to 40 ms a message.
+ */
+static void mm_nodelay(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int     fd, on = 1, listening;
+
+	for (fd = 0; fd < 1024; fd++) {
+		len = sizeof(listening);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening)
+			continue;
+		len = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0
+		    && (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+		    && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0)
+			msg_warn("milter: TCP_NODELAY: %s", g_strerror(errno));
+	}
+}
+
 int mexout_milter_start(struct mexout *mx, const char *spec, GString *why)
 {
 	int     err;
@@ -528,6 +607,7 @@ int mexout_milter_start(struct mexout *mx, const char *spec, GString *why)
 		g_string_printf(why, "milter: cannot listen on \"%s\"", spec);
 		return 0;
 	}
+	mm_nodelay();
 	/* a unix socket: the MTA (in our group) must be able to connect */
 	if ((g_str_has_prefix(spec, "unix:") || g_str_has_prefix(spec, "local:"))
 	    && chmod(strchr(spec, ':') + 1, 0660) != 0)

@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "perms.h"
 #include "privs.h"
 
-int privs_drop(const struct conf *conf, GString *why)
+/* privs_switch - become [lme] user when root, or refuse root */
+static int privs_switch(const struct conf *conf, GString *why)
 {
 	struct passwd *pw;
 
@@ -46,6 +48,14 @@ int privs_drop(const struct conf *conf, GString *why)
 		return 0;
 	}
 	return 1;
+}
+
+int privs_drop(const struct conf *conf, GString *why)
+{
+	/* the spool: only this user may have put files there */
+	return privs_switch(conf, why)
+	    && (!conf->spool || perms_check(conf->spool, "[lme] spool", PERMS_DIR | PERMS_OWN | PERMS_MAYBE,
+					    why) == 0);
 }
 
 int privs_prepare(const struct conf *conf, GString *why)

@@ -9,9 +9,13 @@
  *	its groups for good.  Started as root without it, it refuses, unless
  *	"[lme] allow_root = yes" says the administrator wants it so (the
  *	test suite does).  Started as another user, it changes nothing.
+ *	Then, as the user it runs as, it checks the spool directory, when
+ *	it exists: it must be that user's own (not root's) and not writable
+ *	by group or others (see perms(3)); the spool and the queues lme makes
+ *	are mode 0700.
  * DIAGNOSTICS
  *	0 with why set when the user is unknown, is root, the switch fails,
- *	or root was refused.
+ *	root was refused, or the spool was refused.
  *--*/
 #ifndef LME_PRIVS_H
 #define LME_PRIVS_H
@@ -19,6 +23,7 @@
 #include <glib.h>
 #include "conf.h"
 
+/* privs_drop - become [lme] user (see above), then check the spool */
 int     privs_drop(const struct conf *conf, GString *why);
 
 /* privs_prepare - what only root can do for the user, done before the

@@ -30,6 +30,7 @@ static void spool_forget_crashes(struct spool_queue *q, const char *id);
 
 /* A claim older than this whose owner we cannot see is taken back anyway. */
 #define SPOOL_STALE_CLAIM	3600
+#define SPOOL_PID_SLACK		0.02	/* s: a claim's ctime vs a start in ticks */
 
 static char *spool_host(void)
 {
@@ -553,26 +554,25 @@ int spool_reject(struct spool_claim *c, struct spool_queue *bad, const char *sta
 	return spool_move(c, bad, why);
 }
 
-/* spool_owner_dead - name is ID:PID:HOST of a process of this host that
- * is gone, or a claim too old to be anybody's live work */
 /* spool_proc_start - when process pid started (seconds since the epoch,
- * from /proc), or 0 if unknown */
-static time_t spool_proc_start(long pid)
+ * to a clock tick, from /proc), or 0 if unknown.  /proc gives the start
+ * in ticks since boot: the epoch time of the boot is taken from the
+ * clocks now (realtime less boottime), to the nanosecond, not from
+ * /proc/stat's btime, which is rounded to the second */
+static double spool_proc_start(long pid)
 {
-	char   *path = g_strdup_printf("/proc/%ld/stat", pid), *stat = NULL, *p, *btime;
+	char   *path = g_strdup_printf("/proc/%ld/stat", pid), *stat = NULL, *p;
 	gchar **f = NULL;
-	time_t  start = 0;
+	double  start = 0;
 	long    hz = sysconf(_SC_CLK_TCK);
+	struct timespec real, boot;
 
 	if (g_file_get_contents(path, &stat, NULL, NULL) && (p = strrchr(stat, ')')) != NULL
-	    && g_strv_length(f = g_strsplit(p + 2, " ", 24)) >= 21 && hz > 0) {
-		char   *boot = NULL;
-
+	    && g_strv_length(f = g_strsplit(p + 2, " ", 24)) >= 21 && hz > 0
+	    && clock_gettime(CLOCK_REALTIME, &real) == 0 && clock_gettime(CLOCK_BOOTTIME, &boot) == 0) {
 		/* field 22, starttime, is the 20th after "(comm) " */
-		if (g_file_get_contents("/proc/stat", &boot, NULL, NULL)
-		    && (btime = strstr(boot, "\nbtime ")) != NULL)
-			start = (time_t)(strtoll(btime + 7, NULL, 10) + strtoll(f[19], NULL, 10) / hz);
-		g_free(boot);
+		start = (double)(real.tv_sec - boot.tv_sec) + (real.tv_nsec - boot.tv_nsec) / 1e9
+		    + (double)strtoll(f[19], NULL, 10) / hz;
 	}
 	g_strfreev(f);
 	g_free(stat);
@@ -580,6 +580,8 @@ static time_t spool_proc_start(long pid)
 	return start;
 }
 
+/* spool_owner_dead - name is ID:PID:HOST of a process of this host that
+ * is gone, or a claim too old to be anybody's live work */
 static int spool_owner_dead(int dfd, const char *name, char **id)
 {
 	const char *c1 = strchr(name, ':');
@@ -601,8 +603,9 @@ static int spool_owner_dead(int dfd, const char *name, char **id)
 	if (fstatat(dfd, name, &st, 0) != 0)
 		return 0;
 	/* the pid reused (pid_max may be 32768): a process that started after
-	 * the claim was made did not make it */
-	if (spool_proc_start(pid) > st.st_ctime + 1)
+	 * the claim was made did not make it (the start is rounded down to a
+	 * tick; SPOOL_PID_SLACK for the clocks read at different moments) */
+	if (spool_proc_start(pid) > st.st_ctim.tv_sec + st.st_ctim.tv_nsec / 1e9 + SPOOL_PID_SLACK)
 		return 1;
 	return st.st_ctime + SPOOL_STALE_CLAIM < time(NULL);
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "perms.h"
 #include "spool.h"
 #include "stats.h"
 
@@ -44,17 +45,24 @@ int stats_write_due(void)
 }
 
 /* stats_resume - counters go on from where the last process of this
- * name left them (a restart, or one "-1" run after another) */
-static void stats_resume(const char *path)
+ * name left them (a restart, or one "-1" run after another); 0 when the
+ * file was refused (perms(3)): the counters start from zero */
+static int stats_resume(const char *path, GString *why)
 {
 	static int done;
 	char   *data = NULL;
 	gsize   len;
 	gchar **ls, **l;
 
-	if (done++ || !g_file_get_contents(path, &data, &len, NULL) || len > STATS_FILE_MAX) {
+	if (done++)
+		return 1;
+	if (perms_check(path, "counter file", PERMS_MAYBE, why) != 0) {
+		g_string_append(why, "; counters start again from zero");
+		return 0;
+	}
+	if (!g_file_get_contents(path, &data, &len, NULL) || len > STATS_FILE_MAX) {
 		g_free(data);
-		return;
+		return 1;
 	}
 	ls = g_strsplit(data, "\n", -1);
 	for (l = ls; *l; l++) {
@@ -72,6 +80,7 @@ static void stats_resume(const char *path)
 	}
 	g_strfreev(ls);
 	g_free(data);
+	return 1;
 }
 
 int stats_write(const char *spool, const char *name, GString *why)
@@ -82,10 +91,14 @@ int stats_write(const char *spool, const char *name, GString *why)
 	GString *text = g_string_new(NULL);
 	GHashTableIter it;
 	gpointer k, v;
-	int     ok;
+	int     ok, resumed;
 
 	stats_written = time(NULL);
-	stats_resume(path);
+	if (perms_check(dir, "counter directory", PERMS_DIR | PERMS_OWN | PERMS_MAYBE, why) != 0) {
+		ok = 0;
+		goto out;
+	}
+	resumed = stats_resume(path, why);
 	if (stats_samples) {
 		g_hash_table_iter_init(&it, stats_samples);
 		while (g_hash_table_iter_next(&it, &k, &v))
@@ -95,8 +108,10 @@ int stats_write(const char *spool, const char *name, GString *why)
 		g_string_printf(why, "create %s: %s", dir, g_strerror(errno));
 		ok = 0;
 	} else {
-		ok = spool_write_file(path, text->str, text->len, 0600, why);
+		/* a refused file is replaced by ours; say so once */
+		ok = spool_write_file(path, text->str, text->len, 0600, why) && resumed;
 	}
+out:
 	g_string_free(text, TRUE);
 	g_free(path);
 	g_free(file);
@@ -120,6 +135,8 @@ void stats_metrics(const char *spool, GString *out)
 	char   *dir = g_build_filename(spool, STATS_DIR, NULL);
 	GDir   *d = g_dir_open(dir, 0, NULL);
 	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *refused = g_ptr_array_new_with_free_func(g_free);
+	GString *why = g_string_new(NULL);
 	const char *name;
 	char   *last = NULL;
 	guint   i;
@@ -132,7 +149,12 @@ void stats_metrics(const char *spool, GString *out)
 		if (!g_str_has_suffix(name, ".prom"))
 			continue;
 		path = g_build_filename(dir, name, NULL);
-		if (g_file_get_contents(path, &data, &len, NULL) && len <= STATS_FILE_MAX) {
+		g_string_truncate(why, 0);
+		if (perms_check(path, "counter file", 0, why) != 0) {
+			/* not ours: said as a comment, its samples left out */
+			g_strdelimit(why->str, "\r\n", ' ');
+			g_ptr_array_add(refused, g_strdup_printf("# %s\n", why->str));
+		} else if (g_file_get_contents(path, &data, &len, NULL) && len <= STATS_FILE_MAX) {
 			ls = g_strsplit(data, "\n", -1);
 			for (l = ls; *l; l++)
 				if (g_ascii_isalpha(**l) && g_utf8_validate(*l, -1, NULL))
@@ -145,6 +167,11 @@ void stats_metrics(const char *spool, GString *out)
 	if (d)
 		g_dir_close(d);
 	g_ptr_array_sort(lines, stats_cmp);
+	g_ptr_array_sort(refused, stats_cmp);
+	for (i = 0; i < refused->len; i++)
+		g_string_append(out, g_ptr_array_index(refused, i));
+	g_ptr_array_free(refused, TRUE);
+	g_string_free(why, TRUE);
 	for (i = 0; i < lines->len; i++) {
 		const char *line = g_ptr_array_index(lines, i);
 		char   *fam = stats_family(line);

@@ -18,9 +18,13 @@
  *
  *	Counters go on from the values the file holds when a process first
  *	writes it, so that a restart or one "-1" run after another does not
- *	start them again from zero.
+ *	start them again from zero.  A file that is not the user's (or
+ *	root's), or that group or others can write, is not trusted
+ *	(perms(3)): stats_write() starts from zero and replaces it, and
+ *	stats_metrics() leaves its samples out and says why in a comment line.
  * DIAGNOSTICS
- *	stats_write() returns 0 and explains in why.
+ *	stats_write() returns 0 and explains in why (a refused file: once,
+ *	after replacing it; a refused .stats directory: nothing written).
  *--*/
 #ifndef LME_STATS_H
 #define LME_STATS_H

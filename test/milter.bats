@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# milter.bats - mexout's milter at the protocol level, against an MTA side
+# written from the protocol (test/fixtures/milter/mta.py): it asks for no
+# reply where it never refuses (connect, HELO, MAIL, headers, end of
+# headers, body), for no unknown commands and only for the macros it reads
+# (j, i, {rcpt_addr}); what it refused there before is refused later; over
+# TCP its several answers to one command are not held back by Nagle.
+
+load helpers/common
+
+setup() {
+	lme_setup
+	MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	lme_conf_set mexout milter "inet:$MPORT@127.0.0.1"
+}
+
+teardown() {
+	[ -n "${MEXOUT_PID:-}" ] && kill "$MEXOUT_PID" 2>/dev/null && wait "$MEXOUT_PID" 2>/dev/null
+	true
+}
+
+start_mexout() {
+	"$BIN/mexout" -f >"$T/mexout.log" 2>&1 &
+	MEXOUT_PID=$!
+	for _ in $(seq 100); do
+		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' \
+			"$MPORT" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	cat "$T/mexout.log"
+	return 1
+}
+
+@test "milter protocol: no reply where it never refuses; an unusable sender refused at a Notes RCPT; macros j and i reach the Received: header" {
+	start_mexout
+	run python3 "$FIXTURES/milter/mta.py" "$MPORT"
+	echo "$output"
+	assert_success
+	assert_output --partial "ok negotiation"
+	assert_output --partial "ok unusable sender"
+	assert_output --partial "ok Notes message"
+	# the message was stored, with our Received: naming j and the queue id i
+	for _ in $(seq 50); do
+		[ "$(ls "$T"/spool/mts-out/new "$T"/spool/readyout/new 2>/dev/null | grep -c .)" -ge 1 ] && break
+		sleep 0.1
+	done
+	run cat "$T"/spool/mts-out/new/* "$T"/spool/readyout/new/*
+	assert_output --regexp "Received: from client.example \(client.example \[192.0.2.7\]\)"
+	assert_output --partial "by mx.test.example (lme mexout) with SMTP id QID2;"
+	assert_output --partial "Subject: milter protocol test"
+	run cat "$T/mexout.log"
+	assert_output --partial "QID1: reject: RCPT from client.example[192.0.2.7]: 553 5.1.7 <john.smith@notes.example.com>: malformed sender"
+}
+
+@test "milter protocol: a message over max_message_size is refused with 552 at its end, nothing stored" {
+	lme_conf_set mexnts max_message_size 2k
+	start_mexout
+	run python3 "$FIXTURES/milter/mta.py" "$MPORT" big
+	echo "$output"
+	assert_success
+	assert_output --partial "ok too big"
+	assert_equal "$(queue_count mts-out)" 0
+	assert_equal "$(queue_count readyout)" 0
+}
+
+@test "milter over TCP: the answers to the end of a Notes message come together (no 40 ms Nagle hold-up)" {
+	start_mexout
+	run python3 "$FIXTURES/milter/mta.py" "$MPORT" timing 10
+	echo "$output"
+	assert_success
+	assert_output --partial "ok 10 Notes messages"
+}
