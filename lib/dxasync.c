@@ -441,8 +441,6 @@ static int is_ad(const struct conf *conf)
 
 int     dxasync_check(const struct conf *conf, enum maptbl_dir d, GString *why)
 {
-	struct stat st;
-
 	if (conf->connector_guid == NULL || *conf->connector_guid == 0) {
 		g_string_printf(why, "[dxa] connector_guid is not set (it stamps every entry dxa owns)");
 		return 0;
@@ -450,17 +448,6 @@ int     dxasync_check(const struct conf *conf, enum maptbl_dir d, GString *why)
 	if (conf->ldap_uri == NULL) {
 		g_string_printf(why, "[dxa] ldap_uri is not set");
 		return 0;
-	}
-	if (conf->bind_password_file) {
-		if (stat(conf->bind_password_file, &st) < 0) {
-			g_string_printf(why, "bind_password_file %s: %s", conf->bind_password_file, g_strerror(errno));
-			return 0;
-		}
-		if (st.st_mode & 077) {
-			g_string_printf(why, "bind_password_file %s: mode %04o: refused, must be 0600 or stricter",
-					conf->bind_password_file, (unsigned) (st.st_mode & 07777));
-			return 0;
-		}
 	}
 	if (d == MAPTBL_TO_NOTES) {
 		if (conf->export_base == NULL || conf->export_base[0] == NULL) {

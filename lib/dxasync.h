@@ -79,7 +79,7 @@ const char *dxasync_dir_name(enum maptbl_dir d);
 /* dxasync_state_path - state_file, else SPOOL/dxa.state (g_free) */
 char   *dxasync_state_path(const struct conf *conf);
 
-/* dxasync_check - the keys a direction needs; 0 and why if missing or unsafe */
+/* dxasync_check - the keys a direction needs; 0 and why if one is missing */
 int     dxasync_check(const struct conf *conf, enum maptbl_dir d, GString *why);
 
 /* dxasync_tandem - run one direction: spawn the applier, feed it; a sysexits code */

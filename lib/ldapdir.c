@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sysexits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <ldap.h>
 
 #include "ldapdir.h"
+#include "perms.h"
 
 #define PASSWORD_MAX	1024
 
@@ -25,7 +27,7 @@ struct ldapdir {
 	int     ad;			/* flavor = ad */
 };
 
-/* read_password - the first line of a 0600 file */
+/* read_password - the first line of a file only its owner can read */
 static char *read_password(const char *path, GString *why)
 {
 	struct stat st;
@@ -37,14 +39,13 @@ static char *read_password(const char *path, GString *why)
 		g_string_printf(why, "bind_password_file %s: %s", path, g_strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		g_string_printf(why, "bind_password_file %s: not a regular file", path);
+	if (fstat(fd, &st) < 0) {
+		g_string_printf(why, "[dxa] bind_password_file %s: %s", path, g_strerror(errno));
 		close(fd);
 		return NULL;
 	}
-	if (st.st_mode & 077) {
-		g_string_printf(why, "bind_password_file %s: mode %04o: refused, must be 0600 or stricter",
-				path, (unsigned) (st.st_mode & 07777));
+	/* checked again on the open file: it may have changed since dxa started */
+	if (perms_stat(&st, path, "[dxa] bind_password_file", PERMS_SECRET, why) != EX_OK) {
 		close(fd);
 		return NULL;
 	}

@@ -23,10 +23,6 @@ static char *perms_user(uid_t uid)
 int perms_check(const char *path, const char *what, int flags, GString *why)
 {
 	struct stat st;
-	uid_t   me = geteuid();
-	mode_t  bad = (flags & PERMS_SECRET) ? 077 : 022;
-	int     dir = (flags & PERMS_DIR) != 0, own_ok, rc;
-	char   *owner, *self;
 
 	if (stat(path, &st) != 0) {
 		if ((errno == ENOENT || errno == ENOTDIR) && (flags & PERMS_MAYBE))
@@ -34,6 +30,17 @@ int perms_check(const char *path, const char *what, int flags, GString *why)
 		g_string_printf(why, "%s %s: %s", what, path, g_strerror(errno));
 		return EX_CONFIG;
 	}
+	return perms_stat(&st, path, what, flags, why);
+}
+
+int perms_stat(const struct stat *stp, const char *path, const char *what, int flags, GString *why)
+{
+	const struct stat st = *stp;
+	uid_t   me = geteuid();
+	mode_t  bad = (flags & PERMS_SECRET) ? 077 : 022;
+	int     dir = (flags & PERMS_DIR) != 0, own_ok, rc;
+	char   *owner, *self;
+
 	own_ok = st.st_uid == me || (st.st_uid == 0 && !(flags & PERMS_OWN));
 	if (own_ok && !(st.st_mode & bad) && (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
 		return EX_OK;

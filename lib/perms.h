@@ -22,6 +22,7 @@
 #ifndef LME_PERMS_H
 #define LME_PERMS_H
 
+#include <sys/stat.h>
 #include <glib.h>
 
 #define PERMS_SECRET	(1 << 0)	/* no access for group and others */
@@ -31,5 +32,9 @@
 
 /* perms_check - EX_OK when PATH (called WHAT in why) is safe to trust */
 int     perms_check(const char *path, const char *what, int flags, GString *why);
+
+/* perms_stat - the same judgement of what stat(2) or fstat(2) of PATH
+ * gave (fstat of the open file: what is checked is what is read) */
+int     perms_stat(const struct stat *st, const char *path, const char *what, int flags, GString *why);
 
 #endif
