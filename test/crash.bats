@@ -16,11 +16,7 @@ setup() {
 }
 
 teardown() {
-	if [ -n "${DPID:-}" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	true
+	pipeline_teardown
 }
 
 # run_with_kills DRAINED - dispatch with kills, then wait until DRAINED

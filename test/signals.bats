@@ -20,11 +20,7 @@ setup() {
 }
 
 teardown() {
-	if [ -n "${DPID:-}" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	true
+	pipeline_teardown
 }
 
 # feed - the next $BATCH messages each way, while there are some left

@@ -18,6 +18,15 @@ pipeline_setup() {
 	printf 'jane@example.com\tJane Doe/Exchange@Exchange\n' >> "$T/maps/addresses"
 }
 
+# pipeline_teardown - stops the dispatch a test started ($DPID), if any
+pipeline_teardown() {
+	if [ -n "${DPID:-}" ]; then
+		kill -TERM "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+	fi
+	true
+}
+
 # outbound_template - a queue file for mts-out, Message-ID <crash-{i}@example.com>
 outbound_template() {
 	cat <<'TEMPLATE'
