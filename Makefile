@@ -64,6 +64,7 @@ deps:
 run: deps
 	$(MAKE) all
 	@test -f lme.conf.local || cp lme.conf lme.conf.local
+	@chmod 700 spool
 	bin/dispatch -f -c lme.conf.local
 
 check: deps

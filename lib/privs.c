@@ -52,10 +52,10 @@ static int privs_switch(const struct conf *conf, GString *why)
 
 int privs_drop(const struct conf *conf, GString *why)
 {
-	/* the spool: only this user may have put files there */
+	/* the spool: this user's alone (0700), only it may have put files there */
 	return privs_switch(conf, why)
-	    && (!conf->spool || perms_check(conf->spool, "[lme] spool", PERMS_DIR | PERMS_OWN | PERMS_MAYBE,
-					    why) == 0);
+	    && (!conf->spool || perms_check(conf->spool, "[lme] spool",
+					    PERMS_DIR | PERMS_OWN | PERMS_SECRET | PERMS_MAYBE, why) == 0);
 }
 
 int privs_prepare(const struct conf *conf, GString *why)

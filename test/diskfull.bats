@@ -11,6 +11,7 @@ setup() {
 	require_root
 	FS=$(mktemp -d /tmp/lme-diskfull.XXXXXX)
 	mount -t tmpfs -o size=4m tmpfs "$FS" || skip "cannot mount a tmpfs here"
+	mkdir -m 700 "$FS/spool"
 	lme_conf_set lme spool "$FS/spool"
 	lme_conf_set lme group_commit 1
 	lme_conf_set lme minimal_backoff_time 1

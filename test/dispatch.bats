@@ -382,7 +382,7 @@ stop_dispatch() {
 	# a directory that user can reach (the test's own is private)
 	EXTRA=$(mktemp -d /tmp/lme-dispatch-test.XXXXXX)
 	chmod 755 "$EXTRA"
-	mkdir "$EXTRA/spool" "$EXTRA/maps"
+	mkdir -m 700 "$EXTRA/spool"; mkdir "$EXTRA/maps"
 	chown nobody "$EXTRA/spool"
 	cp "$T/maps/addresses" "$EXTRA/maps/" && chmod 644 "$EXTRA/maps/addresses"
 	lme_conf_set lme user nobody

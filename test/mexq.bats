@@ -273,6 +273,7 @@ field() { printf '%s\n' "$2" | cut -f"$1"; }
 }
 
 @test "mexq: a missing queue directory is an empty queue, and nothing is created by list or stats" {
+	rmdir "$T/spool"
 	run "$BIN/mexq" list
 	assert_success
 	assert_output ""

@@ -17,7 +17,6 @@ setup() {
 	lme_conf_set dxa import_container "ou=Contacts,dc=example,dc=com"
 	lme_conf_set dxa notes_directory "$FIXTURES/dxa/names.dxl"
 	lme_conf_set dxa notes_import "$T/notes_import"
-	mkdir -m 700 "$T/spool"
 	printf '# lme dxa state, version 1; see dxa(8)\n' > "$T/spool/dxa.state"
 	chmod 600 "$T/spool/dxa.state"
 }
@@ -106,6 +105,17 @@ enqueue() {
 	assert_equal "$status" 77
 	# nothing was made in it
 	[ ! -e "$T/spool/exchange.box" ]
+}
+
+@test "spool: a spool others can read is refused too (0700 or stricter)" {
+	chmod 750 "$T/spool"
+	run "$BIN/mexq" list
+	assert_equal "$status" 77
+	assert_output --partial "[lme] spool $T/spool: directory, owner $(id -un), mode 0750: refused"
+	assert_output --partial "(0700 or stricter)"
+	chmod 705 "$T/spool"
+	run "$BIN/ntsmex" -1 -f
+	assert_equal "$status" 77
 }
 
 @test "spool: a spool owned by another user is refused (77), even as root" {

@@ -11,7 +11,7 @@ setup() {
 	# a directory the unprivileged user can reach (the test's own is private)
 	P=$(mktemp -d /tmp/lme-privs.XXXXXX)
 	chmod 755 "$P"
-	mkdir "$P/spool" "$P/maps"
+	mkdir -m 700 "$P/spool"; mkdir "$P/maps"
 	cp "$T/maps/addresses" "$P/maps/"
 	chmod 644 "$P/maps/addresses"
 	chown nobody "$P/spool"

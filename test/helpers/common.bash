@@ -16,6 +16,7 @@ CORPUS="$LME_ROOT/../shared/corpus"
 lme_setup() {
 	T="$BATS_TEST_TMPDIR"
 	mkdir -p "$T/maps"
+	mkdir -m 700 "$T/spool"		# the spool is the user's alone
 	cat > "$T/lme.conf" <<CONF
 [lme]
 spool = $T/spool
