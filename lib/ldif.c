@@ -61,10 +61,11 @@ static void put_line(FILE *fp, const char *name, const char *value)
 	putc_unlocked('\n', fp);
 }
 
-/* An attribute of a record: its name and values. */
+/* An attribute of a record: its name and values (or one value). */
 struct ldif_attr {
 	const char *name;
-	GPtrArray *values;
+	GPtrArray *values;		/* or NULL: value */
+	const char *value;
 };
 
 /* attr_cmp - for sorting attributes by name */
@@ -89,20 +90,33 @@ static void sort_attrs(struct ldif_attr *v, guint n)
 
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 {
+	return ldif_write_with(fp, dn, e, NULL, 0);
+}
+
+int ldif_write_with(FILE *fp, const char *dn, GHashTable *e, const char *const (*extra)[2], guint nextra)
+{
 	struct ldif_attr attrs[64], *sorted = attrs;
-	guint   n = 0;
+	guint   n = 0, size = (e ? g_hash_table_size(e) : 0) + nextra;
 
 	put_line(fp, "dn", dn);
-	if (e) {
+	if (size) {
 		GHashTableIter it;
 		gpointer k, v;
 
-		if (g_hash_table_size(e) > G_N_ELEMENTS(attrs))
-			sorted = g_new(struct ldif_attr, g_hash_table_size(e));
-		g_hash_table_iter_init(&it, e);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			sorted[n].name = k;
-			sorted[n++].values = v;
+		if (size > G_N_ELEMENTS(attrs))
+			sorted = g_new(struct ldif_attr, size);
+		if (e) {
+			g_hash_table_iter_init(&it, e);
+			while (g_hash_table_iter_next(&it, &k, &v)) {
+				sorted[n].name = k;
+				sorted[n].value = NULL;
+				sorted[n++].values = v;
+			}
+		}
+		for (guint i = 0; i < nextra; i++) {
+			sorted[n].name = extra[i][0];
+			sorted[n].value = extra[i][1];
+			sorted[n++].values = NULL;
 		}
 		if (sorted == attrs)
 			sort_attrs(sorted, n);
@@ -111,7 +125,9 @@ int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 		for (guint i = 0; i < n; i++) {
 			GPtrArray *vals = sorted[i].values;
 
-			for (guint j = 0; j < vals->len; j++)
+			if (vals == NULL)
+				put_line(fp, sorted[i].name, sorted[i].value);
+			for (guint j = 0; vals && j < vals->len; j++)
 				put_line(fp, sorted[i].name, g_ptr_array_index(vals, j));
 		}
 		if (sorted != attrs)
