@@ -1308,12 +1308,21 @@ static char *record_hash(GHashTable *e)
 static char *unid_of(const struct conf *conf, const char *key)
 {
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+	guint8  d[16];
+	gsize   n = sizeof(d);
 	char   *u;
 
 	g_checksum_update(ck, (const guchar *) conf->connector_guid, strlen(conf->connector_guid) + 1);
 	g_checksum_update(ck, (const guchar *) key, strlen(key));
-	u = g_ascii_strup(g_checksum_get_string(ck), -1);
+	g_checksum_get_digest(ck, d, &n);
 	g_checksum_free(ck);
+	/* upper-case hex, made at once */
+	u = g_malloc(2 * n + 1);
+	for (gsize i = 0; i < n; i++) {
+		u[2 * i] = "0123456789ABCDEF"[d[i] >> 4];
+		u[2 * i + 1] = "0123456789ABCDEF"[d[i] & 15];
+	}
+	u[2 * n] = 0;
 	return u;
 }
 

@@ -45,8 +45,19 @@ static int safe_value(const char *s, size_t n)
  * (errors are seen by ferror() at the end of the record) */
 static void put_line(FILE *fp, const char *name, const char *value)
 {
-	size_t  n = strlen(value);
+	size_t  n = strlen(value), a;
+	char    line[256];
 
+	if (safe_value(value, n) && (a = strlen(name)) + n + 3 <= sizeof(line)) {
+		/* a short line in one write */
+		memcpy(line, name, a);
+		line[a] = ':';
+		line[a + 1] = ' ';
+		memcpy(line + a + 2, value, n);
+		line[a + 2 + n] = '\n';
+		fwrite_unlocked(line, 1, a + n + 3, fp);
+		return;
+	}
 	fputs_unlocked(name, fp);
 	if (safe_value(value, n)) {
 		fwrite_unlocked(": ", 1, 2, fp);
@@ -171,8 +182,8 @@ static void swap_strings(GString *a, GString *b)
 /* get_line - one physical line without its newline; 0 at EOF, -1 too long */
 static int get_line(struct ldif_reader *r, GString *buf)
 {
-	char    chunk[4096];
-	size_t  n;
+	enum { CHUNK = 4096 };
+	size_t  n, old;
 
 	if (r->have_pending) {
 		swap_strings(buf, r->pending);
@@ -181,16 +192,21 @@ static int get_line(struct ldif_reader *r, GString *buf)
 	}
 	g_string_truncate(buf, 0);
 	for (;;) {
-		if (fgets_unlocked(chunk, sizeof(chunk), r->fp) == NULL)
+		/* read straight into the line, a chunk at a time */
+		old = buf->len;
+		g_string_set_size(buf, old + CHUNK);
+		if (fgets_unlocked(buf->str + old, CHUNK, r->fp) == NULL) {
+			g_string_truncate(buf, old);
 			return buf->len ? 1 : 0;
-		n = strlen(chunk);
-		if (buf->len + n > LDIF_LINE_MAX + 2)
+		}
+		n = strlen(buf->str + old);
+		g_string_truncate(buf, old + n);
+		if (buf->len > LDIF_LINE_MAX + 2)
 			return -1;
-		if (n && chunk[n - 1] == '\n') {
-			g_string_append_len(buf, chunk, n - 1);
+		if (n && buf->str[buf->len - 1] == '\n') {
+			g_string_truncate(buf, buf->len - 1);
 			break;
 		}
-		g_string_append_len(buf, chunk, n);
 	}
 	r->line++;
 	if (r->raw) {
