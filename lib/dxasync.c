@@ -486,6 +486,7 @@ struct src {
 	char   *old_hwm;		/* update from here, or NULL */
 	char   *import_norm;		/* normalized import container */
 	char   *import_rdn;		/* its first RDN's value: DNs without it are not below it */
+	char   *dflt_tpl;		/* the default notes_address_template, made once */
 	long    read, skipped, errors, present;
 	int     write_failed;
 	GHashTable *batch;		/* present keys not yet written */
@@ -568,11 +569,14 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 			g_hash_table_insert(r, g_strdup(special[i][1]), v);
 		}
 	}
-	ldif_entry_add(r, R_RECORD, "entry");
-	ldif_entry_add(r, R_SMTP, smtp);
-	ldif_entry_add(r, R_NOTES, notes);
-	ldif_entry_add(r, R_DISPLAY, display ? display : "");
-	ldif_entry_add(r, R_FORM, form);
+	/* The control attributes go straight to the record (the tables may
+	 * not write them: none is in r). */
+	const char *ctl[][2] = {
+		{R_RECORD, "entry"}, {R_SMTP, smtp}, {R_NOTES, notes},
+		{R_DISPLAY, display ? display : ""}, {R_FORM, form}, {R_LEVELS, NULL},
+	};
+	guint   nctl = G_N_ELEMENTS(ctl) - 1;
+
 	if (s->d == MAPTBL_TO_NOTES) {
 		char   *at = strrchr(notes, '@');
 
@@ -609,6 +613,10 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 		const char *val = first(r, k);
 		char   *f;
 
+		for (guint c = 0; c < nctl && val == NULL; c++)
+			if (strcmp(ctl[c][0], k) == 0)
+				val = ctl[c][1];
+
 		/* A Group document's name is its ListName. */
 		if (val == NULL && strcmp(k, "fullname") == 0)
 			val = first(r, "listname");
@@ -630,10 +638,10 @@ static void add_record(struct src *s, const char *key, GHashTable *mapped, const
 	g_string_free(combo, TRUE);
 	/* The applying half checks the chained uniqueness over all records. */
 	if (keys && keys[0])
-		ldif_entry_add(r, R_LEVELS, levels->str);
-	g_string_free(levels, TRUE);
-	if (!ldif_write(s->out, key, r))
+		ctl[nctl++][1] = levels->str;
+	if (!ldif_write_with(s->out, key, r, (const char *const (*)[2]) ctl, nctl))
 		s->write_failed = 1;
+	g_string_free(levels, TRUE);
 	s->mapped++;
 	g_hash_table_add(s->seen, g_strdup(key));
 }
@@ -853,10 +861,12 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 	if (notes == NULL) {
 		GString *n = g_string_new("");
 		const char *tpl = conf->notes_address_template;
-		char   *dflt = NULL;
 
-		if (tpl == NULL)
-			tpl = dflt = g_strdup_printf("%%d/%s@%s", conf->foreign_domain, conf->foreign_domain);
+		if (tpl == NULL) {
+			if (s->dflt_tpl == NULL)
+				s->dflt_tpl = g_strdup_printf("%%d/%s@%s", conf->foreign_domain, conf->foreign_domain);
+			tpl = s->dflt_tpl;
+		}
 		for (const char *p = tpl; *p; p++) {
 			if (p[0] == '%' && p[1] == 'd') {
 				g_string_append(n, display);
@@ -868,7 +878,6 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 				g_string_append_c(n, *p);
 			}
 		}
-		g_free(dflt);
 		notes = g_string_free(n, FALSE);
 		{
 			char   *proxy = g_strconcat("NOTES:", notes, NULL);
@@ -877,7 +886,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 			g_free(proxy);
 		}
 	}
-	maptbl_entry_add(e, "$$DN", dn);
+	maptbl_entry_add(e, "$$dn", dn);	/* "$$DN" casefolded */
 	if (!maptbl_filter(s->t, s->d, e)) {
 		s->skipped++;
 		gone_since(s, key);
@@ -1168,6 +1177,7 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	g_free(s.old_hwm);
 	g_free(s.import_norm);
 	g_free(s.import_rdn);
+	g_free(s.dflt_tpl);
 	g_free(server);
 	return ok;
 }
@@ -1298,12 +1308,21 @@ static char *record_hash(GHashTable *e)
 static char *unid_of(const struct conf *conf, const char *key)
 {
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+	guint8  d[16];
+	gsize   n = sizeof(d);
 	char   *u;
 
 	g_checksum_update(ck, (const guchar *) conf->connector_guid, strlen(conf->connector_guid) + 1);
 	g_checksum_update(ck, (const guchar *) key, strlen(key));
-	u = g_ascii_strup(g_checksum_get_string(ck), -1);
+	g_checksum_get_digest(ck, d, &n);
 	g_checksum_free(ck);
+	/* upper-case hex, made at once */
+	u = g_malloc(2 * n + 1);
+	for (gsize i = 0; i < n; i++) {
+		u[2 * i] = "0123456789ABCDEF"[d[i] >> 4];
+		u[2 * i + 1] = "0123456789ABCDEF"[d[i] & 15];
+	}
+	u[2 * n] = 0;
 	return u;
 }
 

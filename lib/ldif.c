@@ -45,8 +45,19 @@ static int safe_value(const char *s, size_t n)
  * (errors are seen by ferror() at the end of the record) */
 static void put_line(FILE *fp, const char *name, const char *value)
 {
-	size_t  n = strlen(value);
+	size_t  n = strlen(value), a;
+	char    line[256];
 
+	if (safe_value(value, n) && (a = strlen(name)) + n + 3 <= sizeof(line)) {
+		/* a short line in one write */
+		memcpy(line, name, a);
+		line[a] = ':';
+		line[a + 1] = ' ';
+		memcpy(line + a + 2, value, n);
+		line[a + 2 + n] = '\n';
+		fwrite_unlocked(line, 1, a + n + 3, fp);
+		return;
+	}
 	fputs_unlocked(name, fp);
 	if (safe_value(value, n)) {
 		fwrite_unlocked(": ", 1, 2, fp);
@@ -61,10 +72,11 @@ static void put_line(FILE *fp, const char *name, const char *value)
 	putc_unlocked('\n', fp);
 }
 
-/* An attribute of a record: its name and values. */
+/* An attribute of a record: its name and values (or one value). */
 struct ldif_attr {
 	const char *name;
-	GPtrArray *values;
+	GPtrArray *values;		/* or NULL: value */
+	const char *value;
 };
 
 /* attr_cmp - for sorting attributes by name */
@@ -89,20 +101,33 @@ static void sort_attrs(struct ldif_attr *v, guint n)
 
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 {
+	return ldif_write_with(fp, dn, e, NULL, 0);
+}
+
+int ldif_write_with(FILE *fp, const char *dn, GHashTable *e, const char *const (*extra)[2], guint nextra)
+{
 	struct ldif_attr attrs[64], *sorted = attrs;
-	guint   n = 0;
+	guint   n = 0, size = (e ? g_hash_table_size(e) : 0) + nextra;
 
 	put_line(fp, "dn", dn);
-	if (e) {
+	if (size) {
 		GHashTableIter it;
 		gpointer k, v;
 
-		if (g_hash_table_size(e) > G_N_ELEMENTS(attrs))
-			sorted = g_new(struct ldif_attr, g_hash_table_size(e));
-		g_hash_table_iter_init(&it, e);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			sorted[n].name = k;
-			sorted[n++].values = v;
+		if (size > G_N_ELEMENTS(attrs))
+			sorted = g_new(struct ldif_attr, size);
+		if (e) {
+			g_hash_table_iter_init(&it, e);
+			while (g_hash_table_iter_next(&it, &k, &v)) {
+				sorted[n].name = k;
+				sorted[n].value = NULL;
+				sorted[n++].values = v;
+			}
+		}
+		for (guint i = 0; i < nextra; i++) {
+			sorted[n].name = extra[i][0];
+			sorted[n].value = extra[i][1];
+			sorted[n++].values = NULL;
 		}
 		if (sorted == attrs)
 			sort_attrs(sorted, n);
@@ -111,7 +136,9 @@ int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 		for (guint i = 0; i < n; i++) {
 			GPtrArray *vals = sorted[i].values;
 
-			for (guint j = 0; j < vals->len; j++)
+			if (vals == NULL)
+				put_line(fp, sorted[i].name, sorted[i].value);
+			for (guint j = 0; vals && j < vals->len; j++)
 				put_line(fp, sorted[i].name, g_ptr_array_index(vals, j));
 		}
 		if (sorted != attrs)
@@ -155,8 +182,8 @@ static void swap_strings(GString *a, GString *b)
 /* get_line - one physical line without its newline; 0 at EOF, -1 too long */
 static int get_line(struct ldif_reader *r, GString *buf)
 {
-	char    chunk[4096];
-	size_t  n;
+	enum { CHUNK = 4096 };
+	size_t  n, old;
 
 	if (r->have_pending) {
 		swap_strings(buf, r->pending);
@@ -165,16 +192,21 @@ static int get_line(struct ldif_reader *r, GString *buf)
 	}
 	g_string_truncate(buf, 0);
 	for (;;) {
-		if (fgets_unlocked(chunk, sizeof(chunk), r->fp) == NULL)
+		/* read straight into the line, a chunk at a time */
+		old = buf->len;
+		g_string_set_size(buf, old + CHUNK);
+		if (fgets_unlocked(buf->str + old, CHUNK, r->fp) == NULL) {
+			g_string_truncate(buf, old);
 			return buf->len ? 1 : 0;
-		n = strlen(chunk);
-		if (buf->len + n > LDIF_LINE_MAX + 2)
+		}
+		n = strlen(buf->str + old);
+		g_string_truncate(buf, old + n);
+		if (buf->len > LDIF_LINE_MAX + 2)
 			return -1;
-		if (n && chunk[n - 1] == '\n') {
-			g_string_append_len(buf, chunk, n - 1);
+		if (n && buf->str[buf->len - 1] == '\n') {
+			g_string_truncate(buf, buf->len - 1);
 			break;
 		}
-		g_string_append_len(buf, chunk, n);
 	}
 	r->line++;
 	if (r->raw) {

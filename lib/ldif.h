@@ -55,6 +55,11 @@ const char *ldif_entry_first(GHashTable *e, const char *attr);
 /* ldif_write - one record; 0 on a write error */
 int     ldif_write(FILE *fp, const char *dn, GHashTable *e);
 
+/* ldif_write_with - one record of e and nextra more attributes of one
+ * value each ({name, value}, names not in e), sorted in with e's; 0 on a
+ * write error */
+int     ldif_write_with(FILE *fp, const char *dn, GHashTable *e, const char *const (*extra)[2], guint nextra);
+
 /* ldif_reader_init - read records from fp (raw: NULL) */
 void    ldif_reader_init(struct ldif_reader *r, FILE *fp);
 void    ldif_reader_free(struct ldif_reader *r);

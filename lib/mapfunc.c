@@ -158,12 +158,26 @@ static char *f_cfgparm(char **a, int n, const struct conf *conf, GString *why)
 }
 
 /* f_isequal - ISEQUAL(a, b, then, else), ignoring case */
+/* ascii_text - s has no byte above 0x7f */
+static int ascii_text(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char) *s >= 0x80)
+			return 0;
+	return 1;
+}
+
 static char *f_isequal(char **a, int n, const struct conf *conf, GString *why)
 {
-	char   *x = g_utf8_casefold(a[0], -1);
-	char   *y = g_utf8_casefold(a[1], -1);
-	int     eq = strcmp(x, y) == 0;
+	char   *x, *y;
+	int     eq;
 
+	/* ASCII casefolds to lower case: compared without copies */
+	if (ascii_text(a[0]) && ascii_text(a[1]))
+		return g_strdup(g_ascii_strcasecmp(a[0], a[1]) == 0 ? a[2] : a[3]);
+	x = g_utf8_casefold(a[0], -1);
+	y = g_utf8_casefold(a[1], -1);
+	eq = strcmp(x, y) == 0;
 	g_free(x);
 	g_free(y);
 	return g_strdup(eq ? a[2] : a[3]);

@@ -836,6 +836,8 @@ static char *tag_value(const struct amap_ent *e, GHashTable *src, GString *why)
 					r = g_strdup((char *) g_ptr_array_index(v, k) + strlen(e->prefix));
 		if (r == NULL)
 			r = g_strdup("");
+	} else if (v->len == 1) {
+		r = g_strdup(g_ptr_array_index(v, 0));
 	} else {
 		GString *s = g_string_new("");
 
