@@ -1268,17 +1268,7 @@ static char *record_hash(GHashTable *e)
 		names[n].name = k;
 		names[n++].values = v;
 	}
-	if (names == stack)
-		for (guint i = 1; i < n; i++) {	/* a dozen or two: no qsort() allocation */
-			struct hpair x = names[i];
-			guint   j = i;
-
-			for (; j > 0 && strcmp(names[j - 1].name, x.name) > 0; j--)
-				names[j] = names[j - 1];
-			names[j] = x;
-		}
-	else
-		qsort(names, n, sizeof(*names), hpair_cmp);
+	qsort(names, n, sizeof(*names), hpair_cmp);
 	/* gathered in a buffer, fed when full: the same digest as of the
 	 * whole concatenation */
 	for (guint i = 0; i < n; i++) {

@@ -85,20 +85,6 @@ static int attr_cmp(const void *a, const void *b)
 	return strcmp(((const struct ldif_attr *) a)->name, ((const struct ldif_attr *) b)->name);
 }
 
-/* sort_attrs - sort a few attributes in place (insertion sort: a record
- * has a dozen or two; qsort() would allocate) */
-static void sort_attrs(struct ldif_attr *v, guint n)
-{
-	for (guint i = 1; i < n; i++) {
-		struct ldif_attr x = v[i];
-		guint   j = i;
-
-		for (; j > 0 && strcmp(v[j - 1].name, x.name) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
 int ldif_write(FILE *fp, const char *dn, GHashTable *e)
 {
 	return ldif_write_with(fp, dn, e, NULL, 0);
@@ -129,10 +115,7 @@ int ldif_write_with(FILE *fp, const char *dn, GHashTable *e, const char *const (
 			sorted[n].value = extra[i][1];
 			sorted[n++].values = NULL;
 		}
-		if (sorted == attrs)
-			sort_attrs(sorted, n);
-		else
-			qsort(sorted, n, sizeof(*sorted), attr_cmp);
+		qsort(sorted, n, sizeof(*sorted), attr_cmp);	/* glibc: no allocation for a few */
 		for (guint i = 0; i < n; i++) {
 			GPtrArray *vals = sorted[i].values;
 

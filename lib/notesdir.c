@@ -372,17 +372,7 @@ void    notesdir_import_person(struct notesdir_import *im, const char *form, con
 		items_sorted[n].name = k;
 		items_sorted[n++].values = v;
 	}
-	if (items_sorted == stack)
-		for (guint i = 1; i < n; i++) {
-			struct pair x = items_sorted[i];
-			guint   j = i;
-
-			for (; j > 0 && strcmp(items_sorted[j - 1].name, x.name) > 0; j--)
-				items_sorted[j] = items_sorted[j - 1];
-			items_sorted[j] = x;
-		}
-	else
-		qsort(items_sorted, n, sizeof(*items_sorted), pair_cmp);
+	qsort(items_sorted, n, sizeof(*items_sorted), pair_cmp);
 	for (guint i = 0; i < n; i++)
 		write_item(im, items_sorted[i].name, items_sorted[i].values, spelling);
 	if (items_sorted != stack)
