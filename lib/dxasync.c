@@ -1374,19 +1374,31 @@ static void drop_empty(GHashTable *e)
 	}
 }
 
-struct contact {
-	char   *dn;
+/* An entry and its name: a stamped contact and its DN, or a group
+ * waiting for its members record and its source key. */
+struct named {
+	char   *name;
 	GHashTable *e;
 };
 
-/* contact_free - release an owned LDAP contact */
-static void contact_free(gpointer p)
+/* named_new - a named entry (a reference to e) */
+static struct named *named_new(const char *name, GHashTable *e)
 {
-	struct contact *c = p;
+	struct named *n = g_new0(struct named, 1);
 
-	g_free(c->dn);
-	g_hash_table_unref(c->e);
-	g_free(c);
+	n->name = g_strdup(name);
+	n->e = g_hash_table_ref(e);
+	return n;
+}
+
+/* named_free - release a named entry */
+static void named_free(gpointer p)
+{
+	struct named *n = p;
+
+	g_free(n->name);
+	g_hash_table_unref(n->e);
+	g_free(n);
 }
 
 /* load_contact - one stamped contact of the import container */
@@ -1394,14 +1406,9 @@ static int load_contact(const char *dn, GHashTable *e, void *ctx)
 {
 	GHashTable *contacts = ctx;
 	char   *norm = ldapdir_dn_norm(dn);
-	struct contact *c;
 
-	if (norm == NULL)
-		return 1;
-	c = g_new0(struct contact, 1);
-	c->dn = g_strdup(dn);
-	c->e = g_hash_table_ref(e);
-	g_hash_table_replace(contacts, norm, c);
+	if (norm != NULL)
+		g_hash_table_replace(contacts, norm, named_new(dn, e));
 	return 1;
 }
 
@@ -1523,11 +1530,11 @@ struct plan {
 	struct state *st;
 	GPtrArray *ops;			/* struct op */
 	GHashTable *seen;		/* source keys */
-	GHashTable *contacts;		/* to-ldap: normalized DN -> struct contact */
+	GHashTable *contacts;		/* to-ldap: normalized DN -> struct named (its DN) */
 	struct notesdir_import *im;	/* to-notes, unless dry run */
 	GHashTable *spelling;		/* to-notes: item name, lower case -> as the tables write it */
 	GHashTable *stamped;		/* target normalized -> DN or name: entries carrying our stamp */
-	GPtrArray *groups;		/* to-notes: struct pending, planned after the others */
+	GPtrArray *groups;		/* to-notes: struct named (the key), planned after the others */
 	GHashTable *members;		/* to-notes: group key -> its members record */
 	int     ended, complete;
 	char   *server, *hwm, *old_hwm;
@@ -1594,10 +1601,10 @@ static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 	char   *dn = contact_dn(p->conf, key, e);
 	char   *norm = ldapdir_dn_norm(dn);
 	GHashTable *want = desired_contact(p->conf, e, dn);
-	struct contact *cur = norm ? g_hash_table_lookup(p->contacts, norm) : NULL;
+	struct named *cur = norm ? g_hash_table_lookup(p->contacts, norm) : NULL;
 	char   *hash = record_hash(e);
 	GHashTable *renamed = NULL;
-	struct contact moved;
+	struct named moved;
 
 	op->key = g_strdup(key);
 	op->target = dn;
@@ -1605,24 +1612,24 @@ static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 			     first(e, R_LEVELS));
 	if (old && *old->target && norm) {
 		char   *on = ldapdir_dn_norm(old->target);
-		struct contact *was = on && strcmp(on, norm) != 0 ? g_hash_table_lookup(p->contacts, on) : NULL;
+		struct named *was = on && strcmp(on, norm) != 0 ? g_hash_table_lookup(p->contacts, on) : NULL;
 
 		/* Our contact for this key is under another DN (a new DN from
 		 * the DN rule): renamed, so it keeps its identity (entryUUID,
 		 * objectGUID), and compared as it will be after the rename.  If
 		 * a stamped contact holds the new DN already, the old one goes. */
 		if (was) {
-			op->old_target = g_strdup(was->dn);
+			op->old_target = g_strdup(was->name);
 			if (cur == NULL) {
 				op->rename = 1;
-				renamed = renamed_entry(was->e, was->dn, dn);
+				renamed = renamed_entry(was->e, was->name, dn);
 			}
 		}
 		g_free(on);
 	}
 	if (renamed) {
 		cur = &moved;
-		moved.dn = dn;
+		moved.name = dn;
 		moved.e = renamed;
 	}
 	if (cur == NULL) {
@@ -1966,7 +1973,7 @@ static long plan_orphans(struct plan *p, GString *why)
 		/* The stamped contacts of the import container: p->contacts. */
 		g_hash_table_iter_init(&it, p->contacts);
 		while (g_hash_table_iter_next(&it, &k, &v))
-			g_hash_table_replace(p->stamped, g_strdup(k), g_strdup(((struct contact *) v)->dn));
+			g_hash_table_replace(p->stamped, g_strdup(k), g_strdup(((struct named *) v)->name));
 	} else if (p->conf->notes_directory && (p->o->full || p->st->hwm[p->d] == NULL)) {
 		/* The Person and Group documents we stamped, as the Domino
 		 * directory export shows them (only read on a full run, or
@@ -2048,29 +2055,10 @@ static long plan_orphans(struct plan *p, GString *why)
 	return n_orphans;
 }
 
-struct pending {
-	char   *key;
-	GHashTable *e;
-};
-
-/* pending_free - release a group waiting for its members */
-static void pending_free(gpointer x)
-{
-	struct pending *g = x;
-
-	g_free(g->key);
-	g_hash_table_unref(g->e);
-	g_free(g);
-}
-
 /* defer_group - a group record waits for its members record */
 static void defer_group(struct plan *p, const char *key, GHashTable *e)
 {
-	struct pending *g = g_new0(struct pending, 1);
-
-	g->key = g_strdup(key);
-	g->e = g_hash_table_ref(e);
-	g_ptr_array_add(p->groups, g);
+	g_ptr_array_add(p->groups, named_new(key, e));
 }
 
 /* contact_names - the contacts dxa made for Notes users (the to-ldap
@@ -2111,15 +2099,15 @@ static int plan_groups(struct plan *p, GString *why)
 			g_hash_table_replace(names, op->key, op->next->notes);
 	}
 	for (guint i = 0; i < p->groups->len; i++) {
-		struct pending *g = g_ptr_array_index(p->groups, i);
+		struct named *g = g_ptr_array_index(p->groups, i);
 		const char *notes = first(g->e, R_NOTES);
 
 		if (notes && *notes)
-			g_hash_table_replace(names, g->key, (gpointer) notes);
+			g_hash_table_replace(names, g->name, (gpointer) notes);
 	}
 	for (guint i = 0; i < p->groups->len; i++) {
-		struct pending *g = g_ptr_array_index(p->groups, i);
-		GHashTable *rec = g_hash_table_lookup(p->members, g->key);
+		struct named *g = g_ptr_array_index(p->groups, i);
+		GHashTable *rec = g_hash_table_lookup(p->members, g->name);
 		GPtrArray *vals = rec ? g_hash_table_lookup(rec, R_MEMBER) : NULL;
 		GPtrArray *members = g_ptr_array_new();
 		GHashTable *dup = g_hash_table_new(g_str_hash, g_str_equal);
@@ -2157,11 +2145,11 @@ static int plan_groups(struct plan *p, GString *why)
 		g_hash_table_remove(g->e, "members");
 		for (guint j = 0; j < members->len; j++)
 			ldif_entry_add(g->e, "members", g_ptr_array_index(members, j));
-		op = plan_notes(p, g->key, g->e);
-		note_keys(p, g->key, g->e, op);
+		op = plan_notes(p, g->name, g->e);
+		note_keys(p, g->name, g->e, op);
 		if (op->write) {
 			/* The spill keeps the record as written, Members included. */
-			if (ok && !ldif_write(p->spill, g->key, g->e)) {
+			if (ok && !ldif_write(p->spill, g->name, g->e)) {
 				g_string_printf(why, "spill file: %s", g_strerror(errno));
 				ok = 0;
 			}
@@ -2337,8 +2325,8 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	p.report = report;
 	p.ops = g_ptr_array_new_with_free_func(op_free);
 	p.seen = g_hash_table_new(g_str_hash, g_str_equal);	/* keys in p.chunk */
-	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, contact_free);
-	p.groups = g_ptr_array_new_with_free_func(pending_free);
+	p.contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, named_free);
+	p.groups = g_ptr_array_new_with_free_func(named_free);
 	p.members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
 	p.urecs = g_array_new(FALSE, FALSE, sizeof(struct urec));
 	p.chunk = g_string_chunk_new(1 << 20);
