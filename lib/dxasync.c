@@ -192,6 +192,22 @@ static void unescape(char *s)
 	}
 }
 
+/* cut_line - end the line at its newline in place; its end, and in
+ * *next the line after it (NULL after the last) */
+static char *cut_line(char *line, char **next)
+{
+	char   *end = strchr(line, '\n');
+
+	if (end != NULL) {
+		*end = 0;
+		*next = end + 1;
+	} else {
+		end = line + strlen(line);
+		*next = NULL;
+	}
+	return end;
+}
+
 /* state_fields - split a line of the state file in place into f[10] and
  * unescape the fields; the direction, -1 if the line is bad */
 static int state_fields(char *line, const char *end, char **f, int *n)
@@ -250,13 +266,7 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 		int     n, d;
 
 		lineno++;
-		if ((end = strchr(line, '\n')) != NULL) {
-			*end = 0;
-			next = end + 1;
-		} else {
-			end = line + strlen(line);
-			next = NULL;
-		}
+		end = cut_line(line, &next);
 		if (line[0] == 0 || line[0] == '#' || (marks_only && strncmp(line, "own\t", 4) == 0))
 			continue;
 		if ((d = state_fields(line, end, f, &n)) < 0)
@@ -2661,13 +2671,7 @@ int     dxasync_write_addresses(const struct conf *conf, GString *why)
 		int     n;
 
 		lineno++;
-		if ((end = strchr(line, '\n')) != NULL) {
-			*end = 0;
-			next = end + 1;
-		} else {
-			end = line + strlen(line);
-			next = NULL;
-		}
+		end = cut_line(line, &next);
 		if (line[0] == 0 || line[0] == '#')
 			continue;
 		if (state_fields(line, end, f, &n) < 0) {
