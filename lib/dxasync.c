@@ -681,6 +681,18 @@ static void write_present(struct src *s, const char *key)
 		flush_present(s);
 }
 
+/* left_as_is - an entry whose address or name is too long: an error,
+ * but still present (its target is neither changed nor deleted) */
+static int left_as_is(struct src *s, const char *key)
+{
+	msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
+		 dxasync_dir_name(s->d), key, NAME_MAX_BYTES);
+	s->errors++;
+	write_present(s, key);
+	g_hash_table_add(s->seen, g_strdup(key));
+	return !s->write_failed;
+}
+
 /* map_entry - map src; NULL (and counted) when the tables fail on it */
 static GHashTable *map_entry(struct src *s, const char *key, GHashTable *e)
 {
@@ -860,13 +872,8 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 	}
 	if (strlen(smtp) > NAME_MAX_BYTES || strlen(display) > NAME_MAX_BYTES
 	    || (notes && strlen(notes) > NAME_MAX_BYTES)) {
-		msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
-			 dxasync_dir_name(s->d), key, NAME_MAX_BYTES);
-		s->errors++;
-		write_present(s, key);
-		g_hash_table_add(s->seen, g_strdup(key));
 		g_free(notes);
-		return !s->write_failed;
+		return left_as_is(s, key);
 	}
 	if (notes == NULL) {
 		GString *n = g_string_new("");
@@ -975,14 +982,9 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 	}
 	if (strlen(smtp) > NAME_MAX_BYTES || strlen(name) > NAME_MAX_BYTES
 	    || (domain && strlen(domain) > NAME_MAX_BYTES)) {
-		msg_warn("%s: %s: address or name longer than %d bytes: left as it is",
-			 dxasync_dir_name(s->d), unid, NAME_MAX_BYTES);
-		s->errors++;
-		write_present(s, unid);
-		g_hash_table_add(s->seen, g_strdup(unid));
 		g_free(mark);
 		g_free(smtp_buf);
-		return !s->write_failed;
+		return left_as_is(s, unid);
 	}
 	notes = g_strdup_printf("%s@%s", name, domain ? domain : conf->notes_domain);
 	display = g_strndup(name, strcspn(name, "/"));
