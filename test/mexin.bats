@@ -57,20 +57,6 @@ MSG
 	} | put readyin "$id"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT - until something listens there (bounded)
-wait_port() {
-	local i
-	for i in $(seq 1 50); do
-		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1).close()' "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # start_sink PORT - smtp-sink dumping each message into $T/sink/
 start_sink() {
 	mkdir -p "$T/sink"

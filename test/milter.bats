@@ -10,7 +10,7 @@ load helpers/common
 
 setup() {
 	lme_setup
-	MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	MPORT=$(free_port)
 	lme_conf_set mexout milter "inet:$MPORT@127.0.0.1"
 }
 
@@ -22,13 +22,7 @@ teardown() {
 start_mexout() {
 	"$BIN/mexout" -f >"$T/mexout.log" 2>&1 &
 	MEXOUT_PID=$!
-	for _ in $(seq 100); do
-		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' \
-			"$MPORT" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	cat "$T/mexout.log"
-	return 1
+	wait_port "$MPORT" || { cat "$T/mexout.log"; return 1; }
 }
 
 @test "milter protocol: no reply where it never refuses; an unusable sender refused at a Notes RCPT; macros j and i reach the Received: header" {

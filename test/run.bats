@@ -12,7 +12,7 @@ setup() {
 	mkdir -p "$R"
 	(cd "$LME_ROOT" && tar --exclude=./.git --exclude=./fuzz/out --exclude='./spool/*' -cf - .) | tar -C "$R" -xf -
 	rm -f "$R/lme.conf.local"
-	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	PORT=$(free_port)
 }
 
 # stop_dispatch - SIGTERM to the dispatch running in $R

@@ -7,6 +7,7 @@
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 load '/usr/lib/bats/bats-file/load'
+load 'helpers/net'
 
 LME_ROOT="${LME_ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 BIN="$LME_ROOT/bin"

@@ -13,22 +13,10 @@
 # postfix_stop                 stops it (call it in teardown, always).
 # postfix_log                  the private maillog ($PF/maillog).
 # postfix_wait_idle            waits until the private queue is empty.
-# free_port                    prints a free TCP port on 127.0.0.1.
+# free_port, wait_port           from net.bash.
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT - until something listens on 127.0.0.1:PORT (10 s at most)
-wait_port() {
-	local i
-	for i in $(seq 1 100); do
-		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' \
-			"$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# shellcheck source=net.bash
+. "$(dirname "${BASH_SOURCE[0]}")/net.bash"
 
 postfix_start() {
 	local milter="$1" d

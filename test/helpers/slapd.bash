@@ -20,10 +20,8 @@ SLAPD_DN="cn=admin,dc=example,dc=com"
 SLAPD_PW="secret"
 SLAPD_BASE="dc=example,dc=com"
 
-# slapd_free_port - a TCP port nobody listens on now
-slapd_free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=net.bash
+. "$(dirname "${BASH_SOURCE[0]}")/net.bash"
 
 slapd_start() {
 	slapd_write_conf "${1:-openldap}"
@@ -80,7 +78,7 @@ CONF
 slapd_launch() {
 	local dir="$T/slapd" try
 	for try in 1 2 3; do
-		SLAPD_PORT=$(slapd_free_port)
+		SLAPD_PORT=$(free_port)
 		SLAPD_URI="ldap://127.0.0.1:$SLAPD_PORT/"
 		/usr/sbin/slapd -f "$dir/slapd.conf" -h "$SLAPD_URI $SLAPD_LDAPI" 2>"$dir/slapd.log" || continue
 		for _ in $(seq 1 200); do
