@@ -12,7 +12,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = gmime-3.0 glib-2.0 libxml-2.0 inih ldap
+PKGS     = gmime-3.0 glib-2.0 libxml-2.0 inih ldap nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -16,6 +16,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <nettle/sha1.h>
+
 #include "dxasync.h"
 #include "ldapdir.h"
 #include "ldif.h"
@@ -29,7 +31,8 @@
 #define ADDR_BEGIN	"# BEGIN dxa: lines up to END are rewritten by dxa after each run"
 #define ADDR_END	"# END dxa"
 
-/* Control attributes of a record; target attributes never start with "lme-". */
+/* Control attributes of a record, named NOTESDIR_CONTROL_PREFIX...; target
+ * attributes never start with "lme-". */
 #define R_RECORD	"lme-record"
 #define R_SMTP		"lme-smtp"
 #define R_NOTES		"lme-notes"
@@ -68,8 +71,8 @@ struct state {
 	char   *hwm[2];
 	GStringChunk *strings;		/* the arena: keys and fields */
 	char   *text;			/* the file as loaded: fields point into it */
-	GPtrArray *order[2];		/* the keys as loaded, sorted; NULL if they were not */
-	GPtrArray *added[2];		/* keys added since (state_add()) */
+	GPtrArray *order[2];		/* the keys as loaded, in the file's order */
+	GPtrArray *added[2];		/* keys added since (state_add()), in that order */
 	GPtrArray *blocks;		/* the arena: struct owned, OWNED_BLOCK a block */
 	guint   used;			/* records used in the last block */
 };
@@ -277,15 +280,9 @@ static struct state *state_load(const struct conf *conf, int marks_only, GString
 			s->server[d] = g_strdup(f[2]);
 			s->hwm[d] = g_strdup(f[3]);
 		} else {
-			GPtrArray *order = s->order[d];
-
-			/* state_save() wrote them sorted: it keeps that order */
-			if (order && order->len && strcmp(g_ptr_array_index(order, order->len - 1), f[2]) >= 0) {
-				g_ptr_array_free(order, TRUE);
-				order = s->order[d] = NULL;
-			}
-			if (order)
-				g_ptr_array_add(order, f[2]);
+			/* state_save() keeps this order */
+			if (!g_hash_table_contains(s->own[d], f[2]))
+				g_ptr_array_add(s->order[d], f[2]);
 			g_hash_table_replace(s->own[d], f[2], owned_add(s, f + 3));
 		}
 		continue;
@@ -358,31 +355,19 @@ static void state_add(struct state *st, int d, const char *key, struct owned *o)
 	g_hash_table_replace(st->own[d], k, o);
 }
 
-/* merged_keys - the owned keys of direction d, sorted: the keys as loaded
- * merged with the (sorted) keys added since, or all of them sorted when
- * that does not account for every key (free the array only) */
+/* merged_keys - the owned keys of direction d in a stable order: those
+ * loaded, in the file's order, then those added since, in the order they
+ * were (a key is never both: only a new key is added); all of them sorted
+ * should that not account for every key (free the array only) */
 static GPtrArray *merged_keys(struct state *s, int d)
 {
-	GPtrArray *keys, *order = s->order[d], *added = s->added[d];
-	guint   i = 0, j = 0;
+	GPtrArray *keys = g_ptr_array_sized_new(g_hash_table_size(s->own[d]));
+	GPtrArray *part[2] = {s->order[d], s->added[d]};
 
-	if (order == NULL)
-		return sorted_keys(s->own[d]);
-	g_ptr_array_sort(added, str_cmp);
-	keys = g_ptr_array_sized_new(g_hash_table_size(s->own[d]));
-	while (i < order->len || j < added->len) {
-		const char *k;
-
-		if (j == added->len || (i < order->len && strcmp(g_ptr_array_index(order, i),
-							     g_ptr_array_index(added, j)) < 0))
-			k = g_ptr_array_index(order, i++);
-		else
-			k = g_ptr_array_index(added, j++);
-		if (keys->len && strcmp(g_ptr_array_index(keys, keys->len - 1), k) == 0)
-			continue;
-		if (g_hash_table_contains(s->own[d], k))
-			g_ptr_array_add(keys, (gpointer) k);
-	}
+	for (int p = 0; p < 2; p++)
+		for (guint i = 0; i < part[p]->len; i++)
+			if (g_hash_table_contains(s->own[d], g_ptr_array_index(part[p], i)))
+				g_ptr_array_add(keys, g_ptr_array_index(part[p], i));
 	if (keys->len != g_hash_table_size(s->own[d])) {
 		g_ptr_array_free(keys, TRUE);
 		return sorted_keys(s->own[d]);
@@ -1229,80 +1214,24 @@ static void op_free(gpointer p)
 	g_free(op);
 }
 
-#define RECORD_HASH_BUF 4096
-
-/* An attribute of a record: its name and values, sorted by name. */
-struct hpair {
-	const char *name;
-	GPtrArray *values;
-};
-
-/* hpair_cmp - sort attributes by name */
-static int hpair_cmp(const void *a, const void *b)
+/* record_hash - the SHA-1 of a record as LDIF text, in hex: the reading
+ * half writes a record one way only (attributes sorted, one line per
+ * value, values byte exact), so the digest changes when and only when
+ * the record does, case included */
+static char *record_hash(const GString *text)
 {
-	return strcmp(((const struct hpair *) a)->name, ((const struct hpair *) b)->name);
-}
+	struct sha1_ctx ctx;
+	uint8_t digest[SHA1_DIGEST_SIZE];
+	char   *h = g_malloc(2 * SHA1_DIGEST_SIZE + 1);
 
-/* hash_feed - append to the buffer, feeding the checksum when it is full */
-static void hash_feed(GChecksum *ck, guchar *buf, size_t *used, const void *p, size_t len)
-{
-	if (*used + len > RECORD_HASH_BUF) {
-		g_checksum_update(ck, buf, *used);
-		*used = 0;
-	}
-	if (len > RECORD_HASH_BUF) {
-		g_checksum_update(ck, p, len);
-		return;
-	}
-	memcpy(buf + *used, p, len);
-	*used += len;
-}
-
-/* record_hash - SHA-1 of the record's attributes and values, byte exact
- * (names sorted; each value as NAME NUL VALUE NUL) */
-static char *record_hash(GHashTable *e)
-{
-	struct hpair stack[64], *names = stack;
-	guint   n = 0, size = g_hash_table_size(e);
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
-	guint8  digest[20];
-	gsize   dlen = sizeof(digest);
-	guchar  buf[RECORD_HASH_BUF];
-	size_t  used = 0;
-	GHashTableIter it;
-	gpointer k, v;
-	char   *h;
-
-	if (size > G_N_ELEMENTS(stack))
-		names = g_new(struct hpair, size);
-	g_hash_table_iter_init(&it, e);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		names[n].name = k;
-		names[n++].values = v;
-	}
-	qsort(names, n, sizeof(*names), hpair_cmp);
-	/* gathered in a buffer, fed when full: the same digest as of the
-	 * whole concatenation */
-	for (guint i = 0; i < n; i++) {
-		GPtrArray *vals = names[i].values;
-		size_t  len = strlen(names[i].name) + 1;
-
-		for (guint j = 0; j < vals->len; j++) {
-			hash_feed(ck, buf, &used, names[i].name, len);
-			hash_feed(ck, buf, &used, g_ptr_array_index(vals, j), strlen(g_ptr_array_index(vals, j)) + 1);
-		}
-	}
-	g_checksum_update(ck, buf, used);
-	if (names != stack)
-		g_free(names);
-	g_checksum_get_digest(ck, digest, &dlen);
-	g_checksum_free(ck);
-	h = g_malloc(2 * dlen + 1);
-	for (gsize i = 0; i < dlen; i++) {
+	sha1_init(&ctx);
+	sha1_update(&ctx, text->len, (const uint8_t *) text->str);
+	sha1_digest(&ctx, sizeof(digest), digest);
+	for (size_t i = 0; i < sizeof(digest); i++) {
 		h[2 * i] = "0123456789abcdef"[digest[i] >> 4];
 		h[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
 	}
-	h[2 * dlen] = 0;
+	h[2 * SHA1_DIGEST_SIZE] = 0;
 	return h;
 }
 
@@ -1563,33 +1492,23 @@ struct plan {
 
 static const char *const kind_name[] = {"unchanged", "add", "change", "delete"};
 
-/* is_control - a control attribute of a record */
-static gboolean is_control(gpointer k, gpointer v, gpointer unused)
-{
-	(void) v;
-	(void) unused;
-	return strncmp(k, "lme-", 4) == 0;
-}
-
-/* write_person - the record's document into the import file; the record
- * loses its control attributes */
+/* write_person - the record's document into the import file (its
+ * control attributes are not items) */
 static void write_person(struct plan *p, struct op *op, GHashTable *e)
 {
 	const char *f = first(e, R_FORM);
-	char   *form = g_strdup(f && *f ? f : "Person");
 
-	g_hash_table_foreach_remove(e, is_control, NULL);
-	notesdir_import_person(p->im, form, op->target, e, p->spelling, p->conf->connector_guid);
-	g_free(form);
+	notesdir_import_person(p->im, f && *f ? f : "Person", op->target, e, p->spelling, p->conf->connector_guid);
 	op->written = 1;
 }
 
-/* plan_notes - plan one entry record for the Domino directory */
-static struct op *plan_notes(struct plan *p, const char *key, GHashTable *e)
+/* plan_notes - plan one entry record (text: as LDIF) for the Domino
+ * directory */
+static struct op *plan_notes(struct plan *p, const char *key, GHashTable *e, const GString *text)
 {
 	struct op *op = g_new0(struct op, 1);
 	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
-	char   *hash = record_hash(e);
+	char   *hash = record_hash(text);
 
 	op->key = g_strdup(key);
 	op->kind = old == NULL ? OP_ADD : strcmp(old->hash, hash) ? OP_CHANGE : OP_SAME;
@@ -1606,7 +1525,7 @@ static struct op *plan_notes(struct plan *p, const char *key, GHashTable *e)
 }
 
 /* plan_ldap - plan one entry record for the LDAP import container */
-static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
+static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e, const GString *text)
 {
 	struct op *op = g_new0(struct op, 1);
 	struct owned *old = g_hash_table_lookup(p->st->own[p->d], key);
@@ -1614,7 +1533,7 @@ static struct op *plan_ldap(struct plan *p, const char *key, GHashTable *e)
 	char   *norm = ldapdir_dn_norm(dn);
 	GHashTable *want = desired_contact(p->conf, e, dn);
 	struct named *cur = norm ? g_hash_table_lookup(p->contacts, norm) : NULL;
-	char   *hash = record_hash(e);
+	char   *hash = record_hash(text);
 	GHashTable *renamed = NULL;
 	struct named moved;
 
@@ -2099,10 +2018,12 @@ static GHashTable *contact_names(struct state *st)
 static int plan_groups(struct plan *p, GString *why)
 {
 	GHashTable *names, *contacts = NULL;
+	GString *text;
 	int     ok = 1;
 
 	if (p->groups->len == 0)
 		return 1;
+	text = g_string_new(NULL);
 	names = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < p->ops->len; i++) {
 		struct op *op = g_ptr_array_index(p->ops, i);
@@ -2157,11 +2078,13 @@ static int plan_groups(struct plan *p, GString *why)
 		g_hash_table_remove(g->e, "members");
 		for (guint j = 0; j < members->len; j++)
 			ldif_entry_add(g->e, "members", g_ptr_array_index(members, j));
-		op = plan_notes(p, g->name, g->e);
+		/* Its text (hashed, and kept by the spill) is the record as
+		 * written, Members included. */
+		ldif_text(text, g->name, g->e);
+		op = plan_notes(p, g->name, g->e, text);
 		note_keys(p, g->name, g->e, op);
 		if (op->write) {
-			/* The spill keeps the record as written, Members included. */
-			if (ok && !ldif_write(p->spill, g->name, g->e)) {
+			if (ok && p->spill && fwrite(text->str, 1, text->len, p->spill) != text->len) {
 				g_string_printf(why, "spill file: %s", g_strerror(errno));
 				ok = 0;
 			}
@@ -2173,6 +2096,7 @@ static int plan_groups(struct plan *p, GString *why)
 	g_hash_table_unref(names);
 	if (contacts)
 		g_hash_table_unref(contacts);
+	g_string_free(text, TRUE);
 	return ok;
 }
 
@@ -2186,7 +2110,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 	int     rc;
 
 	ldif_reader_init(&r, in);
-	r.raw = p->spill ? p->raw : NULL;
+	r.raw = p->raw;
 	while ((rc = ldif_read(&r, &dn, &e, why)) > 0) {
 		const char *type = first(e, R_RECORD);
 
@@ -2216,7 +2140,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 				/* Its members record comes after the entries. */
 				defer_group(p, dn, e);
 			} else {
-				op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e) : plan_ldap(p, dn, e);
+				op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e, p->raw) : plan_ldap(p, dn, e, p->raw);
 				note_keys(p, dn, e, op);
 				if (op->write)
 					write_person(p, op, e);

@@ -179,11 +179,13 @@ void dxl_item_end(struct dxl_writer *w)
 }
 
 /* dxl_plain_text - valid UTF-8 with nothing that dxl_text() writes as
- * an element (C0 controls but tab, U+FFFE, U+FFFF): one writer call */
-static int dxl_plain_text(const char *s)
+ * an element (C0 controls but tab, U+FFFE, U+FFFF): 0 if not; else 2 if
+ * the writer would also write it exactly as it is (none of the <, >, &
+ * and " that it escapes in text), 1 if it has some; *len: its length */
+static int dxl_plain_text(const char *s, size_t *len)
 {
 	const unsigned char *p;
-	int     ascii = 1;
+	int     ascii = 1, verbatim = 1;
 
 	for (p = (const unsigned char *)s; *p; p++) {
 		if (*p < 0x20 && *p != '\t')
@@ -192,8 +194,13 @@ static int dxl_plain_text(const char *s)
 			return 0;
 		if (*p >= 0x80)
 			ascii = 0;
+		else if (*p == '<' || *p == '>' || *p == '&' || *p == '"')
+			verbatim = 0;
 	}
-	return ascii || g_utf8_validate(s, (gssize)((const char *)p - s), NULL);
+	*len = (size_t)((const char *)p - s);
+	if (!ascii && !g_utf8_validate(s, (gssize) *len, NULL))
+		return 0;
+	return verbatim ? 2 : 1;
 }
 
 void dxl_text(struct dxl_writer *w, const char *text, gssize len)
@@ -202,9 +209,15 @@ void dxl_text(struct dxl_writer *w, const char *text, gssize len)
 	const char *p, *run;
 
 	if (len < 0 || text[len] == 0) {
-		if (dxl_plain_text(text)) {
-			if (*text)
-				OK(xmlTextWriterWriteString(w->xw, BAD_CAST text));
+		size_t  n;
+
+		switch (dxl_plain_text(text, &n)) {
+		case 2:
+			if (n)
+				dxl_raw(w, text, n);
+			return;
+		case 1:
+			OK(xmlTextWriterWriteString(w->xw, BAD_CAST text));
 			return;
 		}
 		if (!g_utf8_validate(text, len, NULL))
@@ -277,10 +290,40 @@ static int dxl_item_open(struct dxl_writer *w, const char *name, const char *tag
 	return 1;
 }
 
+/* dxl_item_verbatim - the whole <item name='name'><text>value</text></item>
+ * as one raw write, when the writer would write name and value as they
+ * are and it is short; 0 if not */
+static int dxl_item_verbatim(struct dxl_writer *w, const char *name, const char *value)
+{
+	static const char open[] = "<item name=\"", mid[] = "\"><text>", close[] = "</text></item>";
+	char    buf[1024];
+	size_t  nl, vl, n = 0;
+
+	if (!*value || dxl_plain_text(value, &vl) != 2 || !dxl_plain_attr(name, DXL_RAW_NAME_MAX))
+		return 0;
+	nl = strlen(name);
+	if (sizeof(open) + nl + sizeof(mid) + vl + sizeof(close) > sizeof(buf))
+		return 0;
+	memcpy(buf, open, sizeof(open) - 1);
+	n += sizeof(open) - 1;
+	memcpy(buf + n, name, nl);
+	n += nl;
+	memcpy(buf + n, mid, sizeof(mid) - 1);
+	n += sizeof(mid) - 1;
+	memcpy(buf + n, value, vl);
+	n += vl;
+	memcpy(buf + n, close, sizeof(close) - 1);
+	n += sizeof(close) - 1;
+	dxl_raw(w, buf, n);
+	return 1;
+}
+
 void dxl_item_text(struct dxl_writer *w, const char *name, const char *value)
 {
 	static const char close[] = "</text></item>";
 
+	if (value && dxl_item_verbatim(w, name, value))
+		return;
 	/* the fixed markup raw, the value through the writer (an empty
 	 * value is <text/>, as the writer writes it) */
 	if (value && *value && dxl_item_open(w, name, "text")) {

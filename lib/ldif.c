@@ -6,6 +6,7 @@
  * DESCRIPTION
  *	See ldif.h.
  *--*/
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,22 @@ int ldif_write_with(FILE *fp, const char *dn, GHashTable *e, const char *const (
 	return !ferror(fp);
 }
 
+void    ldif_text(GString *out, const char *dn, GHashTable *e)
+{
+	char   *buf = NULL;
+	size_t  len = 0;
+	FILE   *fp = open_memstream(&buf, &len);
+
+	if (fp == NULL)
+		g_error("ldif_text: open_memstream: %s", g_strerror(errno));	/* out of memory, as g_malloc */
+	ldif_write(fp, dn, e);
+	if (fclose(fp) != 0)
+		g_error("ldif_text: %s", g_strerror(errno));
+	g_string_truncate(out, 0);
+	g_string_append_len(out, buf, (gssize) len);
+	free(buf);
+}
+
 void ldif_reader_init(struct ldif_reader *r, FILE *fp)
 {
 	r->fp = fp;
@@ -140,6 +157,8 @@ void ldif_reader_init(struct ldif_reader *r, FILE *fp)
 	r->line_buf = g_string_new("");
 	r->next_buf = g_string_new("");
 	r->have_pending = 0;
+	r->buf = g_malloc(LDIF_READ_AHEAD);
+	r->pos = r->end = 0;
 }
 
 void ldif_reader_free(struct ldif_reader *r)
@@ -151,6 +170,7 @@ void ldif_reader_free(struct ldif_reader *r)
 	if (r->next_buf)
 		g_string_free(r->next_buf, TRUE);
 	r->pending = r->line_buf = r->next_buf = NULL;
+	g_clear_pointer(&r->buf, g_free);
 }
 
 /* swap_strings - exchange two strings' contents (no copy) */
@@ -162,12 +182,11 @@ static void swap_strings(GString *a, GString *b)
 	*b = t;
 }
 
-/* get_line - one physical line without its newline; 0 at EOF, -1 too long */
+/* get_line - one physical line without its newline; 0 at EOF, -1 too long.
+ * The input is read ahead a block at a time into the reader's buffer,
+ * and lines are found there with memchr(). */
 static int get_line(struct ldif_reader *r, GString *buf)
 {
-	enum { CHUNK = 4096 };
-	size_t  n, old;
-
 	if (r->have_pending) {
 		swap_strings(buf, r->pending);
 		r->have_pending = 0;
@@ -175,25 +194,31 @@ static int get_line(struct ldif_reader *r, GString *buf)
 	}
 	g_string_truncate(buf, 0);
 	for (;;) {
-		/* read straight into the line, a chunk at a time */
-		old = buf->len;
-		g_string_set_size(buf, old + CHUNK);
-		if (fgets_unlocked(buf->str + old, CHUNK, r->fp) == NULL) {
-			g_string_truncate(buf, old);
-			return buf->len ? 1 : 0;
+		const char *s, *nl;
+		size_t  len;
+
+		if (r->pos == r->end) {
+			r->pos = 0;
+			r->end = fread_unlocked(r->buf, 1, LDIF_READ_AHEAD, r->fp);
+			if (r->end == 0) {
+				if (buf->len == 0)
+					return 0;
+				break;			/* a last line without its newline */
+			}
 		}
-		n = strlen(buf->str + old);
-		g_string_truncate(buf, old + n);
-		if (buf->len > LDIF_LINE_MAX + 2)
+		s = r->buf + r->pos;
+		nl = memchr(s, '\n', r->end - r->pos);
+		len = nl ? (size_t)(nl - s) : r->end - r->pos;
+		if (buf->len + len > LDIF_LINE_MAX + 1)
 			return -1;
-		if (n && buf->str[buf->len - 1] == '\n') {
-			g_string_truncate(buf, buf->len - 1);
+		g_string_append_len(buf, s, (gssize) len);
+		r->pos += len + (nl != NULL);
+		if (nl)
 			break;
-		}
 	}
 	r->line++;
 	if (r->raw) {
-		g_string_append_len(r->raw, buf->str, buf->len);
+		g_string_append_len(r->raw, buf->str, (gssize) buf->len);
 		g_string_append_c(r->raw, '\n');
 	}
 	if (buf->len && buf->str[buf->len - 1] == '\r')
@@ -250,7 +275,7 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 	GString *line = r->line_buf;
 	GHashTable *entry = NULL;
 	char   *the_dn = NULL;
-	size_t  bytes = 0;
+	size_t  bytes = 0, name_len, value_len;
 	long    values = 0;
 	int     rc;
 
@@ -282,7 +307,8 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			g_string_printf(why, "line %ld: bad attribute name", r->line);
 			goto bad;
 		}
-		name = g_strndup(line->str, colon - line->str);
+		name_len = (size_t) (colon - line->str);
+		name = g_strndup(line->str, name_len);
 		for (char *c = name; *c; c++)
 			if (g_ascii_isupper(*c))
 				*c = g_ascii_tolower(*c);
@@ -293,14 +319,15 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 
 			for (v++; *v == ' '; v++);
 			raw = g_base64_decode(v, &len);
-			value = g_strndup((const char *) raw, len);
-			if (strlen(value) != len || !g_utf8_validate(value, -1, NULL)) {
+			/* a NUL, or not UTF-8 (g_utf8_validate() refuses both) */
+			if (len && !g_utf8_validate((const char *) raw, (gssize) len, NULL)) {
 				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
 				g_free(raw);
-				g_free(value);
 				g_free(name);
 				goto bad;
 			}
+			value = g_strndup((const char *) raw, len);
+			value_len = len;
 			g_free(raw);
 		} else if (*v == '<') {
 			g_string_printf(why, "line %ld: %s: URL values are not accepted", r->line, name);
@@ -308,15 +335,15 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			goto bad;
 		} else {
 			for (; *v == ' '; v++);
-			value = g_strndup(v, line->len - (size_t) (v - line->str));
-			if (!g_utf8_validate(value, -1, NULL)) {
+			value_len = line->len - (size_t) (v - line->str);
+			if (value_len && !g_utf8_validate(v, (gssize) value_len, NULL)) {
 				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
-				g_free(value);
 				g_free(name);
 				goto bad;
 			}
+			value = g_strndup(v, value_len);
 		}
-		bytes += strlen(name) + strlen(value);
+		bytes += name_len + value_len;
 		if (bytes > LDIF_RECORD_MAX || ++values > LDIF_VALUES_MAX) {
 			g_string_printf(why, "line %ld: record larger than the limit", r->line);
 			g_free(value);

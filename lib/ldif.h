@@ -33,6 +33,7 @@
 #define LDIF_LINE_MAX	(64 * 1024)
 #define LDIF_RECORD_MAX	(1024 * 1024)
 #define LDIF_VALUES_MAX	10000
+#define LDIF_READ_AHEAD	(64 * 1024)
 
 struct ldif_reader {
 	FILE   *fp;
@@ -41,6 +42,8 @@ struct ldif_reader {
 	GString *raw;			/* or NULL; set by the caller: the lines read are appended */
 	GString *line_buf, *next_buf;	/* reused between records */
 	int     have_pending;
+	char   *buf;			/* LDIF_READ_AHEAD bytes read ahead from fp */
+	size_t  pos, end;		/* the part of buf not yet taken */
 };
 
 /* ldif_entry_new - an empty entry */
@@ -59,6 +62,10 @@ int     ldif_write(FILE *fp, const char *dn, GHashTable *e);
  * value each ({name, value}, names not in e), sorted in with e's; 0 on a
  * write error */
 int     ldif_write_with(FILE *fp, const char *dn, GHashTable *e, const char *const (*extra)[2], guint nextra);
+
+/* ldif_text - the record as ldif_write() writes it, into out (replaced);
+ * aborts only when out of memory, as g_malloc() does */
+void    ldif_text(GString *out, const char *dn, GHashTable *e);
 
 /* ldif_reader_init - read records from fp (raw: NULL) */
 void    ldif_reader_init(struct ldif_reader *r, FILE *fp);

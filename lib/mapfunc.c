@@ -57,16 +57,19 @@ static long number(const char *s)
 	return v;
 }
 
-/* keyword - the upper-cased, trimmed value if it is one of the words in set */
+/* keyword - the index in set of the word s is (any case, blanks around
+ * allowed, as trimmed() trims them), or -1 */
 static int keyword(const char *s, const char *const *set)
 {
-	char   *t = trimmed(s);
+	size_t  n;
 	int     i, found = -1;
 
+	while (g_ascii_isspace(*s))
+		s++;
+	for (n = strlen(s); n > 0 && g_ascii_isspace(s[n - 1]); n--);
 	for (i = 0; set[i]; i++)
-		if (strcasecmp(t, set[i]) == 0)
+		if (strlen(set[i]) == n && g_ascii_strncasecmp(s, set[i], n) == 0)
 			found = i;
-	g_free(t);
 	return found;
 }
 

@@ -369,6 +369,8 @@ void    notesdir_import_person(struct notesdir_import *im, const char *form, con
 		items_sorted = g_new(struct pair, size);
 	g_hash_table_iter_init(&it, items);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
+		if (strncmp(k, NOTESDIR_CONTROL_PREFIX, sizeof(NOTESDIR_CONTROL_PREFIX) - 1) == 0)
+			continue;
 		items_sorted[n].name = k;
 		items_sorted[n++].values = v;
 	}

@@ -59,8 +59,11 @@ struct notesdir_import;
 struct notesdir_import *notesdir_import_begin(const char *dir, GString *why);
 
 /* notesdir_import_person - a document (form, UNID) with items
- * (lower-case name -> values; "" values and $ names left out) and the
- * stamp; names (lower case -> as written, may be NULL) spells the item names */
+ * (lower-case name -> values; "" values, $ names and the control
+ * attributes of dxa's records, named NOTESDIR_CONTROL_PREFIX..., left
+ * out) and the stamp; names (lower case -> as written, may be NULL)
+ * spells the item names */
+#define NOTESDIR_CONTROL_PREFIX "lme-"
 void    notesdir_import_person(struct notesdir_import *im, const char *form, const char *unid,
 			       GHashTable *items, GHashTable *names, const char *stamp);
 
