@@ -107,6 +107,8 @@ int     main(int argc, char **argv)
 			o.verbose = msg_verbose = 1;
 		else if (strcmp(a, "-apply") == 0 && i + 1 < argc)
 			apply = argv[++i];
+		else if (strcmp(a, "-addresses") == 0)
+			o.addresses = 1;		/* internal, with -apply */
 		else if (strcmp(a, "-V") == 0) {
 			printf("dxa %s\n", LME_VERSION);
 			return EX_OK;
@@ -197,10 +199,12 @@ int     main(int argc, char **argv)
 	if (isatty(2))
 		o.progress = progress;
 
-	/* LDAP -> Notes first, then Notes -> LDAP. */
+	/* LDAP -> Notes first, then Notes -> LDAP; the last applying half
+	 * writes maps/addresses. */
 	for (int d = MAPTBL_TO_NOTES; d <= MAPTBL_TO_LDAP && rc == EX_OK; d++) {
 		if (!(dirs & (d == MAPTBL_TO_NOTES ? DXASYNC_TO_NOTES : DXASYNC_TO_LDAP)))
 			continue;
+		o.addresses = !o.dry_run && (d == MAPTBL_TO_LDAP || !(dirs & DXASYNC_TO_LDAP));
 		rc = dxasync_tandem(conf, conf->path, t, d, &o, why);
 		if (progress_shown)
 			fputc('\n', stderr);
@@ -208,8 +212,6 @@ int     main(int argc, char **argv)
 		if (rc != EX_OK)
 			fail(rc, dxasync_dir_name(d), why->str);
 	}
-	if (!o.dry_run && !dxasync_write_addresses(conf, why))
-		fail(EX_CANTCREAT, "maps/addresses", why->str);
 	close(lockfd);
 	g_free(lock);
 	maptbl_free(t);

@@ -375,8 +375,41 @@ static GPtrArray *merged_keys(struct state *s, int d)
 	return keys;
 }
 
-/* state_save - write the state file atomically */
-static int state_save(const struct conf *conf, struct state *s, GString *why)
+/* clean - a field for maps/addresses: no tabs, no line breaks */
+static void clean_append(GString *out, const char *s)
+{
+	while (s && *s) {
+		const char *run = s;
+
+		while ((unsigned char) *s >= 0x20)
+			s++;
+		g_string_append_len(out, run, s - run);
+		if (*s) {
+			g_string_append_c(out, ' ');
+			s++;
+		}
+	}
+}
+
+/* addr_line - the line of maps/addresses for an owned entry, if it has
+ * both addresses: SMTP TAB NOTES [TAB DISPLAY] */
+static void addr_line(GString *out, const struct owned *o)
+{
+	if (!*o->smtp || !*o->notes)
+		return;
+	clean_append(out, o->smtp);
+	g_string_append_c(out, '\t');
+	clean_append(out, o->notes);
+	if (*o->display) {
+		g_string_append_c(out, '\t');
+		clean_append(out, o->display);
+	}
+	g_string_append_c(out, '\n');
+}
+
+/* state_save - write the state file atomically; and, with addr, the dxa
+ * block of maps/addresses into it, in the same order */
+static int state_save(const struct conf *conf, struct state *s, GString *addr, GString *why)
 {
 	char   *path = dxasync_state_path(conf);
 	/* about 250 bytes an entry: no doubling of a 20 MB string */
@@ -409,10 +442,44 @@ static int state_save(const struct conf *conf, struct state *s, GString *why)
 			put_field(out, o->display);
 			put_field(out, o->levels);
 			g_string_append_c(out, '\n');
+			if (addr)
+				addr_line(addr, o);
 		}
 		g_ptr_array_free(keys, TRUE);
 	}
 	ok = spool_write_file(path, out->str, out->len, 0600, why);
+	g_string_free(out, TRUE);
+	g_free(path);
+	return ok;
+}
+
+/* addresses_commit - maps/addresses with block as its dxa block, the
+ * lines outside the block kept as they are */
+static int addresses_commit(const struct conf *conf, const GString *block, GString *why)
+{
+	char   *path = g_build_filename(conf->maps, "addresses", NULL);
+	char   *text = NULL;
+	GString *out = g_string_sized_new(block->len + 4096);
+	int     ok, inside = 0;
+
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		char  **lines = g_strsplit(text, "\n", -1);
+
+		for (int i = 0; lines[i]; i++) {
+			if (strcmp(lines[i], ADDR_BEGIN) == 0)
+				inside = 1;
+			else if (strcmp(lines[i], ADDR_END) == 0)
+				inside = 0;
+			else if (!inside && (lines[i][0] || lines[i + 1]))
+				g_string_append_printf(out, "%s\n", lines[i]);
+		}
+		g_strfreev(lines);
+		g_free(text);
+	}
+	g_string_append(out, ADDR_BEGIN "\n");
+	g_string_append_len(out, block->str, (gssize) block->len);
+	g_string_append(out, ADDR_END "\n");
+	ok = spool_write_file(path, out->str, out->len, 0644, why);
 	g_string_free(out, TRUE);
 	g_free(path);
 	return ok;
@@ -2249,11 +2316,12 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 {
 	struct plan p = {0};
 	struct ldapdir *l = NULL;
+	GString *addr = NULL;
 	long    owned, orphans, deletes = 0, failed = 0;
 	int     rc = EX_OK;
 	static char in_buf[1 << 16];
 
-	/* Before the first read: the pipe in blocks of its capacity. */
+	/* Before the first read: the pipe in blocks of 64 KiB. */
 	setvbuf(in, in_buf, _IOFBF, sizeof(in_buf));
 	p.conf = conf;
 	p.d = d;
@@ -2401,7 +2469,15 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 		p.st->server[d] = g_strdup(p.server);
 		p.st->hwm[d] = g_strdup(p.hwm);
 	}
-	if (!state_save(conf, p.st, why)) {
+	/* The last applying half of a run (o->addresses) writes the address
+	 * map too, from the state it commits, unless a change failed (the
+	 * run fails then, and the map stays as it was). */
+	addr = o->addresses && failed == 0 ? g_string_sized_new(128 * g_hash_table_size(p.st->own[d])) : NULL;
+	if (!state_save(conf, p.st, addr, why)) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	if (addr && !addresses_commit(conf, addr, why)) {
 		rc = EX_CANTCREAT;
 		goto out;
 	}
@@ -2415,6 +2491,8 @@ int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct d
 	}
 	g_string_free(first_why, TRUE);
 out:
+	if (addr)
+		g_string_free(addr, TRUE);
 	if (p.im)
 		notesdir_import_abort(p.im);
 	if (l)
@@ -2447,6 +2525,8 @@ out:
  /*
   * The two halves in tandem.
   */
+#define DXASYNC_PIPE_SIZE	(1 << 20)
+
 int     dxasync_tandem(const struct conf *conf, const char *conf_file, const struct maptbl *t,
 		       enum maptbl_dir d, const struct dxasync_opts *o, GString *why)
 {
@@ -2470,12 +2550,19 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
 		g_ptr_array_add(args, "-v");
 	if (o->foreground)
 		g_ptr_array_add(args, "-f");
+	if (o->addresses)
+		g_ptr_array_add(args, "-addresses");
 	g_ptr_array_add(args, NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		g_string_printf(why, "pipe: %s", g_strerror(errno));
 		g_ptr_array_free(args, TRUE);
 		return EX_OSERR;
 	}
+	/* A pipe of 1 MiB (the default pipe-max-size), not 64 KiB: the
+	 * reading half goes on while the applying half is behind for a
+	 * moment, instead of both waiting for each other.  Only speed: if
+	 * the system says no, the pipe stays as it is. */
+	(void) fcntl(fds[1], F_SETPIPE_SZ, DXASYNC_PIPE_SIZE);
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		g_string_printf(why, "fork: %s", g_strerror(errno));
@@ -2538,93 +2625,4 @@ int     dxasync_tandem(const struct conf *conf, const char *conf_file, const str
   * The address map.
   */
 
-/* clean - a field for maps/addresses: no tabs, no line breaks */
-static void clean_append(GString *out, const char *s)
-{
-	while (s && *s) {
-		const char *run = s;
 
-		while ((unsigned char) *s >= 0x20)
-			s++;
-		g_string_append_len(out, run, s - run);
-		if (*s) {
-			g_string_append_c(out, ' ');
-			s++;
-		}
-	}
-}
-
-int     dxasync_write_addresses(const struct conf *conf, GString *why)
-{
-	char   *state_path = dxasync_state_path(conf);
-	char   *state = NULL;
-	char   *path;
-	char   *text = NULL;
-	GString *out;
-	GError *err = NULL;
-	int     ok, inside = 0, lineno = 0;
-
-	/* One pass over the state file in its order (by direction, then by
-	 * key): no table of the owned entries, no sorting. */
-	if (!g_file_get_contents(state_path, &state, NULL, &err)) {
-		if (err->code != G_FILE_ERROR_NOENT) {
-			g_string_printf(why, "%s: %s", state_path, err->message);
-			g_error_free(err);
-			g_free(state_path);
-			return 0;
-		}
-		g_clear_error(&err);
-	}
-	path = g_build_filename(conf->maps, "addresses", NULL);
-	out = g_string_new("");
-	if (g_file_get_contents(path, &text, NULL, NULL)) {
-		char  **lines = g_strsplit(text, "\n", -1);
-
-		for (int i = 0; lines[i]; i++) {
-			if (strcmp(lines[i], ADDR_BEGIN) == 0)
-				inside = 1;
-			else if (strcmp(lines[i], ADDR_END) == 0)
-				inside = 0;
-			else if (!inside && (lines[i][0] || lines[i + 1]))
-				g_string_append_printf(out, "%s\n", lines[i]);
-		}
-		g_strfreev(lines);
-		g_free(text);
-	}
-	g_string_append(out, ADDR_BEGIN "\n");
-	for (char *line = state, *next, *end; line && *line; line = next) {
-		char   *f[10];
-		int     n;
-
-		lineno++;
-		end = cut_line(line, &next);
-		if (line[0] == 0 || line[0] == '#')
-			continue;
-		if (state_fields(line, end, f, &n) < 0) {
-			g_string_printf(why, "%s:%d: bad state line", state_path, lineno);
-			g_string_free(out, TRUE);
-			g_free(path);
-			g_free(state);
-			g_free(state_path);
-			return 0;
-		}
-		/* own DIR KEY HASH TARGET SMTP NOTES DISPLAY [LEVELS] */
-		if (strcmp(f[0], "own") != 0 || !*f[5] || !*f[6])
-			continue;
-		clean_append(out, f[5]);
-		g_string_append_c(out, '\t');
-		clean_append(out, f[6]);
-		if (*f[7]) {
-			g_string_append_c(out, '\t');
-			clean_append(out, f[7]);
-		}
-		g_string_append_c(out, '\n');
-	}
-	g_string_append(out, ADDR_END "\n");
-	ok = spool_write_file(path, out->str, out->len, 0644, why);
-	g_string_free(out, TRUE);
-	g_free(path);
-	g_free(state);
-	g_free(state_path);
-	return ok;
-}

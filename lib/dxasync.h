@@ -39,8 +39,9 @@
  *	LDAP operations on stamped contacts only) and the state file is
  *	rewritten atomically with what was done.
  *
- *	dxasync_write_addresses() rewrites the dxa block of maps/addresses
- *	from the state, keeping lines written by hand outside the block.
+ *	With opts addresses (the last direction of a run), the applying
+ *	half then rewrites the dxa block of maps/addresses from the state it
+ *	has just committed, keeping lines written by hand outside the block.
  *
  *	State file format: see dxa(8).
  * DIAGNOSTICS
@@ -71,6 +72,7 @@ struct dxasync_opts {
 	int     foreground;		/* -f: the applying half logs to stderr too */
 	void    (*progress)(const char *dir, long count);	/* or NULL */
 	const char *self;		/* argv[0]: tried when /proc/self/exe is not there */
+	int     addresses;		/* the applying half writes maps/addresses (the run's last) */
 };
 
 /* dxasync_dir_name - "to-notes" or "to-ldap" */
@@ -94,7 +96,5 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 int     dxasync_apply(const struct conf *conf, enum maptbl_dir d, const struct dxasync_opts *o,
 		      FILE *in, FILE *report, GString *why);
 
-/* dxasync_write_addresses - the dxa block of maps/addresses from the state */
-int     dxasync_write_addresses(const struct conf *conf, GString *why);
 
 #endif
