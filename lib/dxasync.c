@@ -549,6 +549,7 @@ struct src {
 	char   *import_norm;		/* normalized import container */
 	char   *import_rdn;		/* its first RDN's value: DNs without it are not below it */
 	char   *dflt_tpl;		/* the default notes_address_template, made once */
+	GHashTable *spare;		/* the last mapped entry, emptied, to be filled again */
 	long    read, skipped, errors, present;
 	int     write_failed;
 	GHashTable *batch;		/* present keys not yet written */
@@ -745,18 +746,33 @@ static int left_as_is(struct src *s, const char *key)
 	return !s->write_failed;
 }
 
-/* map_entry - map src; NULL (and counted) when the tables fail on it */
+/* map_entry - map src into the spare entry (made when there is none);
+ * NULL (and counted) when the tables fail on it.  Give it back with
+ * mapped_done(). */
 static GHashTable *map_entry(struct src *s, const char *key, GHashTable *e)
 {
 	GString *why = g_string_new("");
-	GHashTable *m = maptbl_map(s->t, s->d, e, why);
+	GHashTable *m = s->spare ? s->spare : maptbl_entry_new();
 
-	if (m == NULL) {
+	s->spare = NULL;
+	if (!maptbl_map_into(s->t, s->d, e, m, why)) {
 		msg_warn("%s: %s: mapping failed: %s", dxasync_dir_name(s->d), key, why->str);
 		s->errors++;
+		maptbl_entry_clear(m);
+		s->spare = m;
+		m = NULL;
 	}
 	g_string_free(why, TRUE);
 	return m;
+}
+
+/* mapped_done - a mapped entry written: emptied, the spare for the next */
+static void mapped_done(struct src *s, GHashTable *m)
+{
+	if (s->spare)
+		g_hash_table_unref(s->spare);
+	maptbl_entry_clear(m);
+	s->spare = m;
 }
 
 /* hwm_later - a is a later mark than b */
@@ -973,7 +989,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		g_hash_table_add(s->seen, g_strdup(key));
 	} else {
 		add_record(s, key, m, smtp, notes, display, form);
-		g_hash_table_unref(m);
+		mapped_done(s, m);
 	}
 	g_free(notes);
 	return !s->write_failed;
@@ -1052,7 +1068,7 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 		g_hash_table_add(s->seen, g_strdup(unid));
 	} else {
 		add_record(s, unid, m, smtp, notes, display, form);
-		g_hash_table_unref(m);
+		mapped_done(s, m);
 	}
 	g_free(mark);
 	g_free(smtp_buf);
@@ -1242,6 +1258,8 @@ int     dxasync_source(const struct conf *conf, const struct maptbl *t, enum map
 	g_free(s.import_norm);
 	g_free(s.import_rdn);
 	g_free(s.dflt_tpl);
+	if (s.spare)
+		g_hash_table_unref(s.spare);
 	g_free(server);
 	return ok;
 }
@@ -1415,9 +1433,10 @@ static int load_contact(const char *dn, GHashTable *e, void *ctx)
 	GHashTable *contacts = ctx;
 	char   *norm = ldapdir_dn_norm(dn);
 
-	if (norm != NULL)
-		g_hash_table_replace(contacts, norm, named_new(dn, e));
-	return 1;
+	if (norm == NULL)
+		return LDAPDIR_NEXT;
+	g_hash_table_replace(contacts, norm, named_new(dn, e));
+	return LDAPDIR_KEPT;
 }
 
 /* contact_dn - the DN of the contact for a record */
@@ -1887,7 +1906,7 @@ static int replay(struct plan *p, GString *why)
 		if (!u->op->rejected)
 			write_person(p, u->op, e);
 		g_free(dn);
-		g_hash_table_unref(e);
+		ldif_reader_recycle(&r, e);
 		i++;
 	}
 	ldif_reader_free(&r);
@@ -2180,6 +2199,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 	r.raw = p->raw;
 	while ((rc = ldif_read(&r, &dn, &e, why)) > 0) {
 		const char *type = first(e, R_RECORD);
+		int     kept = 0;		/* e is kept (a reference taken) */
 
 		if (p->ended || type == NULL || ++count > RECORDS_MAX) {
 			g_string_printf(why, "record %ld: unexpected record", count);
@@ -2192,6 +2212,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			p->old_hwm = g_strdup(first(e, R_OLD_HWM));
 		} else if (strcmp(type, "members") == 0 && *dn && p->d == MAPTBL_TO_NOTES) {
 			g_hash_table_replace(p->members, g_strdup(dn), g_hash_table_ref(e));
+			kept = 1;
 		} else if (strcmp(type, "present") == 0) {
 			GPtrArray *keys = g_hash_table_lookup(e, R_KEY);
 
@@ -2206,6 +2227,7 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			if (p->d == MAPTBL_TO_NOTES && g_strcmp0(first(e, R_FORM), "Group") == 0) {
 				/* Its members record comes after the entries. */
 				defer_group(p, dn, e);
+				kept = 1;
 			} else {
 				op = p->d == MAPTBL_TO_NOTES ? plan_notes(p, dn, e, p->raw) : plan_ldap(p, dn, e, p->raw);
 				note_keys(p, dn, e, op);
@@ -2223,7 +2245,10 @@ static int read_records(struct plan *p, FILE *in, GString *why)
 			rc = -1;
 		}
 		g_free(dn);
-		g_hash_table_unref(e);
+		if (kept)
+			g_hash_table_unref(e);
+		else
+			ldif_reader_recycle(&r, e);
 		g_string_truncate(p->raw, 0);
 		if (rc < 0)
 			break;

@@ -17,6 +17,7 @@
 #include <ldap.h>
 
 #include "ldapdir.h"
+#include "maptbl.h"
 #include "perms.h"
 
 #define PASSWORD_MAX	1024
@@ -25,6 +26,7 @@ struct ldapdir {
 	LDAP   *ld;
 	char   *uri;
 	int     ad;			/* flavor = ad */
+	GHashTable *spare;		/* the last entry, to be filled again */
 };
 
 /* read_password - the first line of a file only its owner can read */
@@ -163,6 +165,8 @@ void ldapdir_close(struct ldapdir *l)
 	if (l == NULL)
 		return;
 	ldap_unbind_ext_s(l->ld, NULL, NULL);
+	if (l->spare)
+		g_hash_table_unref(l->spare);
 	g_free(l->uri);
 	g_free(l);
 }
@@ -210,12 +214,17 @@ static char *value_of(const char *attr, const struct berval *bv)
 static int one_entry(struct ldapdir *l, LDAPMessage *m, const char *base, ldapdir_entry_fn fn,
 		     void *ctx, GString *why)
 {
-	GHashTable *e = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					      (GDestroyNotify) g_ptr_array_unref);
+	GHashTable *e = l->spare;
 	BerElement *ber = NULL;
 	struct berval bdn = {0, NULL}, name, *vals = NULL;
-	char   *dn = NULL;
-	int     ok = 1;
+	char   *dn = NULL, lower[LDAPDIR_NAME_MAX + 1];
+	int     ok = 1, rc = LDAPDIR_NEXT;
+
+	/* The table of the last entry, with its names and arrays, unless
+	 * its callback kept it. */
+	l->spare = NULL;
+	if (e == NULL)
+		e = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
 	/* One pass over the entry's BER (ldap_get_values_len() would scan
 	 * it again for every attribute). */
@@ -223,19 +232,20 @@ static int one_entry(struct ldapdir *l, LDAPMessage *m, const char *base, ldapdi
 		dn = g_strndup(bdn.bv_val, bdn.bv_len);
 	while (ber && ldap_get_attribute_ber(l->ld, m, ber, &name, &vals) == LDAP_SUCCESS
 	       && name.bv_val != NULL) {
-		char   *a = g_strndup(name.bv_val, name.bv_len);
+		char   *a = name.bv_len <= LDAPDIR_NAME_MAX ? lower : g_malloc(name.bv_len + 1);
 		gpointer key, v;
 
-		for (char *c = a; *c; c++)
-			*c = g_ascii_tolower(*c);
+		for (ber_len_t i = 0; i < name.bv_len; i++)
+			a[i] = g_ascii_tolower(name.bv_val[i]);
+		a[name.bv_len] = 0;
 		/* the entry keeps the lower-cased name (or the one it has) */
-		if (g_hash_table_lookup_extended(e, a, &key, &v)) {
-			g_free(a);
-		} else {
-			key = a;
+		if (!g_hash_table_lookup_extended(e, a, &key, &v)) {
+			key = g_strdup(a);
 			v = g_ptr_array_new_with_free_func(g_free);
 			g_hash_table_insert(e, key, v);
 		}
+		if (a != lower)
+			g_free(a);
 		for (int i = 0; vals && vals[i].bv_val; i++)
 			g_ptr_array_add(v, value_of(key, &vals[i]));
 		if (vals)
@@ -244,15 +254,22 @@ static int one_entry(struct ldapdir *l, LDAPMessage *m, const char *base, ldapdi
 	}
 	if (ber)
 		ber_free(ber, 0);
+	/* attributes of an earlier entry that this one does not have */
+	maptbl_entry_prune(e);
 	if (dn == NULL) {
 		g_string_printf(why, "search %s: entry without a DN", base);
 		ok = 0;
-	} else if (!fn(dn, e, ctx)) {
+	} else if ((rc = fn(dn, e, ctx)) == LDAPDIR_STOP) {
 		g_string_printf(why, "search %s: stopped", base);
 		ok = 0;
 	}
 	g_free(dn);
-	g_hash_table_unref(e);
+	if (rc == LDAPDIR_KEPT) {
+		g_hash_table_unref(e);
+	} else {
+		maptbl_entry_clear(e);
+		l->spare = e;
+	}
 	return ok;
 }
 

@@ -48,8 +48,15 @@ char   *ldapdir_server_id(struct ldapdir *l);
 
 typedef int (*ldapdir_entry_fn)(const char *dn, GHashTable *entry, void *ctx);
 
-/* ldapdir_search - paged subtree search; the callback returns 0 to stop
- * (an error).  Returns 1 when every page came back complete. */
+#define LDAPDIR_STOP	0		/* the callback stops the search (an error) */
+#define LDAPDIR_NEXT	1		/* the search goes on */
+#define LDAPDIR_KEPT	2		/* it goes on; the callback took a reference to entry */
+#define LDAPDIR_NAME_MAX 256		/* attribute names lower-cased on the stack up to this */
+
+/* ldapdir_search - paged subtree search.  The entry (a maptbl entry,
+ * names in lower case) is the callback's for the call: unless the
+ * callback returns LDAPDIR_KEPT, the same table is emptied and filled
+ * with the next entry.  Returns 1 when every page came back complete. */
 int     ldapdir_search(struct ldapdir *l, const char *base, const char *filter,
 		       const char *const *attrs, ldapdir_entry_fn fn, void *ctx, GString *why);
 

@@ -159,6 +159,8 @@ void ldif_reader_init(struct ldif_reader *r, FILE *fp)
 	r->have_pending = 0;
 	r->buf = g_malloc(LDIF_READ_AHEAD);
 	r->pos = r->end = 0;
+	r->spare = NULL;
+	r->name = g_string_new("");
 }
 
 void ldif_reader_free(struct ldif_reader *r)
@@ -171,6 +173,10 @@ void ldif_reader_free(struct ldif_reader *r)
 		g_string_free(r->next_buf, TRUE);
 	r->pending = r->line_buf = r->next_buf = NULL;
 	g_clear_pointer(&r->buf, g_free);
+	g_clear_pointer(&r->spare, g_hash_table_unref);
+	if (r->name)
+		g_string_free(r->name, TRUE);
+	r->name = NULL;
 }
 
 /* swap_strings - exchange two strings' contents (no copy) */
@@ -307,11 +313,13 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			g_string_printf(why, "line %ld: bad attribute name", r->line);
 			goto bad;
 		}
+		/* the name in lower case, in the reader's buffer: copied only
+		 * when the entry does not have it yet */
 		name_len = (size_t) (colon - line->str);
-		name = g_strndup(line->str, name_len);
-		for (char *c = name; *c; c++)
-			if (g_ascii_isupper(*c))
-				*c = g_ascii_tolower(*c);
+		g_string_truncate(r->name, 0);
+		for (size_t i = 0; i < name_len; i++)
+			g_string_append_c(r->name, g_ascii_tolower(line->str[i]));
+		name = r->name->str;
 		v = colon + 1;
 		if (*v == ':') {
 			gsize   len;
@@ -323,7 +331,6 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			if (len && !g_utf8_validate((const char *) raw, (gssize) len, NULL)) {
 				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
 				g_free(raw);
-				g_free(name);
 				goto bad;
 			}
 			value = g_strndup((const char *) raw, len);
@@ -331,14 +338,12 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 			g_free(raw);
 		} else if (*v == '<') {
 			g_string_printf(why, "line %ld: %s: URL values are not accepted", r->line, name);
-			g_free(name);
 			goto bad;
 		} else {
 			for (; *v == ' '; v++);
 			value_len = line->len - (size_t) (v - line->str);
 			if (value_len && !g_utf8_validate(v, (gssize) value_len, NULL)) {
 				g_string_printf(why, "line %ld: %s: value is not UTF-8 text", r->line, name);
-				g_free(name);
 				goto bad;
 			}
 			value = g_strndup(v, value_len);
@@ -347,39 +352,46 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 		if (bytes > LDIF_RECORD_MAX || ++values > LDIF_VALUES_MAX) {
 			g_string_printf(why, "line %ld: record larger than the limit", r->line);
 			g_free(value);
-			g_free(name);
 			goto bad;
 		}
 		if (the_dn == NULL) {
 			if (strcmp(name, "dn") != 0) {
 				g_string_printf(why, "line %ld: record does not start with dn:", r->line);
 				g_free(value);
-				g_free(name);
 				goto bad;
 			}
 			the_dn = value;
-			entry = ldif_entry_new();
-			g_free(name);
+			if ((entry = r->spare) != NULL)
+				r->spare = NULL;	/* emptied already */
+			else
+				entry = ldif_entry_new();
 		} else {
 			/* name is lower-case ASCII already (ldif_name_ok): the
-			 * entry takes it and the value as they are */
+			 * entry takes a copy of it and the value as it is */
 			GPtrArray *vals = g_hash_table_lookup(entry, name);
 
 			if (vals == NULL) {
 				vals = g_ptr_array_new_with_free_func(g_free);
-				g_hash_table_insert(entry, name, vals);
-			} else {
-				g_free(name);
+				g_hash_table_insert(entry, g_strndup(name, name_len), vals);
 			}
 			g_ptr_array_add(vals, value);
 		}
 	}
+	maptbl_entry_prune(entry);
 	*dn = the_dn;
 	*e = entry;
 	return 1;
 bad:
 	g_free(the_dn);
 	if (entry)
-		g_hash_table_unref(entry);
+		ldif_reader_recycle(r, entry);
 	return -1;
+}
+
+void    ldif_reader_recycle(struct ldif_reader *r, GHashTable *e)
+{
+	if (r->spare)
+		g_hash_table_unref(r->spare);
+	maptbl_entry_clear(e);
+	r->spare = e;
 }

@@ -44,6 +44,8 @@ struct ldif_reader {
 	int     have_pending;
 	char   *buf;			/* LDIF_READ_AHEAD bytes read ahead from fp */
 	size_t  pos, end;		/* the part of buf not yet taken */
+	GHashTable *spare;		/* an entry given back, to be filled again */
+	GString *name;			/* the attribute name being read */
 };
 
 /* ldif_entry_new - an empty entry */
@@ -74,5 +76,10 @@ void    ldif_reader_free(struct ldif_reader *r);
 /* ldif_read - the next record: 1 and dn/entry set (g_free/unref),
  * 0 at end of input, -1 and why on bad input */
 int     ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why);
+
+/* ldif_reader_recycle - instead of g_hash_table_unref(): the entry of a
+ * record done with, for the next ldif_read() to fill again (its
+ * attribute names and value arrays are kept, not made again) */
+void    ldif_reader_recycle(struct ldif_reader *r, GHashTable *e);
 
 #endif

@@ -753,6 +753,32 @@ GHashTable *maptbl_entry_new(void)
 	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* empty_values - an attribute with no values left */
+static gboolean empty_values(gpointer k, gpointer v, gpointer unused)
+{
+	(void) k;
+	(void) unused;
+	return ((GPtrArray *) v)->len == 0;
+}
+
+/* keep_no_values - drop an attribute's values, keep the attribute */
+static void keep_no_values(gpointer k, gpointer v, gpointer unused)
+{
+	(void) k;
+	(void) unused;
+	g_ptr_array_set_size(v, 0);
+}
+
+void    maptbl_entry_clear(GHashTable *e)
+{
+	g_hash_table_foreach(e, keep_no_values, NULL);
+}
+
+void    maptbl_entry_prune(GHashTable *e)
+{
+	g_hash_table_foreach_remove(e, empty_values, NULL);
+}
+
 /* maptbl_entry_add - append a copy of value to attr's values */
 void    maptbl_entry_add(GHashTable *e, const char *attr, const char *value)
 {
@@ -857,45 +883,60 @@ static char *tag_value(const struct amap_ent *e, GHashTable *src, GString *why)
 /* maptbl_map - map one source entry */
 GHashTable *maptbl_map(const struct maptbl *t, enum maptbl_dir d, GHashTable *src, GString *why)
 {
+	GHashTable *out = maptbl_entry_new();
+
+	if (!maptbl_map_into(t, d, src, out, why)) {
+		g_hash_table_destroy(out);
+		return NULL;
+	}
+	return out;
+}
+
+int     maptbl_map_into(const struct maptbl *t, enum maptbl_dir d, GHashTable *src, GHashTable *out,
+			GString *why)
+{
 	const struct ruleset *rs = set_of(t, d);
 	guint   n = rs->src->ents->len, k;
-	char  **vals = g_new0(char *, n + 1);
-	GHashTable *out = NULL;
+	char   *stack[32], **vals = n < G_N_ELEMENTS(stack) ? stack : g_new(char *, n + 1);
+	int     ok = 0;
 	guint   j;
 
+	memset(vals, 0, (n + 1) * sizeof(*vals));
 	for (k = 0; k < n; k++) {
 		struct amap_ent *e = g_ptr_array_index(rs->src->ents, k);
 
 		if (e->used && (vals[k] = tag_value(e, src, why)) == NULL)
 			goto done;
 	}
-	out = maptbl_entry_new();
 	for (k = 0; k < rs->rules->len; k++) {
 		struct rule *r = g_ptr_array_index(rs->rules, k);
 		char   *v = mapexpr_eval(r->expr, (const char *const *) vals, t->conf, why);
+		GPtrArray *one;
 
 		if (v == NULL) {
 			char   *msg = g_strdup(why->str);
 
 			g_string_printf(why, "%s:%d: rule for %s: %s", rs->file, r->line, r->name, msg);
 			g_free(msg);
-			g_hash_table_destroy(out);
-			out = NULL;
 			goto done;
 		}
 		cut(v, r->maxlen);
-		{
-			GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
-
-			g_ptr_array_add(one, v);
+		/* the array an emptied entry kept for the name, else a new one */
+		if ((one = g_hash_table_lookup(out, r->fold)) == NULL) {
+			one = g_ptr_array_new_with_free_func(g_free);
 			g_hash_table_insert(out, g_strdup(r->fold), one);
 		}
+		g_ptr_array_set_size(one, 0);	/* one value a rule */
+		g_ptr_array_add(one, v);
 	}
+	ok = 1;
 done:
+	maptbl_entry_prune(out);
 	for (j = 0; j < n; j++)
 		g_free(vals[j]);
-	g_free(vals);
-	return out;
+	if (vals != stack)
+		g_free(vals);
+	return ok;
 }
 
 /* filter_values - the values a filter compares: casefolded */

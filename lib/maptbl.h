@@ -86,6 +86,11 @@ const char *const *maptbl_target_attrs(const struct maptbl *t, enum maptbl_dir d
  * NULL and why on an evaluation error */
 GHashTable *maptbl_map(const struct maptbl *t, enum maptbl_dir d, GHashTable *src, GString *why);
 
+/* maptbl_map_into - the same into out, an entry emptied by
+ * maptbl_entry_clear() (or new); 0 and why on an evaluation error */
+int     maptbl_map_into(const struct maptbl *t, enum maptbl_dir d, GHashTable *src, GHashTable *out,
+			GString *why);
+
 /* maptbl_filter - 1 if src passes the direction's filters (all ANDed) */
 int     maptbl_filter(const struct maptbl *t, enum maptbl_dir d, GHashTable *src);
 
@@ -97,6 +102,12 @@ const char *const *maptbl_keys(const struct maptbl *t, enum maptbl_dir d);
 
 /* maptbl_entry_new - an empty entry: casefolded keys, GPtrArray of char * */
 GHashTable *maptbl_entry_new(void);
+
+/* maptbl_entry_clear - every attribute without its values, for an entry
+ * to be filled again (its names and arrays are not made again); then
+ * maptbl_entry_prune() removes the attributes still without values */
+void    maptbl_entry_clear(GHashTable *e);
+void    maptbl_entry_prune(GHashTable *e);
 
 /* maptbl_entry_add - append a copy of value to attr's values */
 void    maptbl_entry_add(GHashTable *e, const char *attr, const char *value);
