@@ -10,7 +10,6 @@
  *	(struct mm_conn, smfi_setpriv), and everything shared is behind the
  *	mutex of struct mexout.
  *--*/
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -150,6 +149,8 @@ static char *mm_esmtp(char **argv, const char *key)
  */
 #define MM_NOREPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR \
 			 | SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define MM_MAIL_MACROS	"{client_name} {client_addr} j"
+#define MM_NOEVENT	(SMFIP_NOCONNECT | SMFIP_NOUNKNOWN)
 
 /* mm_negotiate - ask for SMFIF_DELRCPT, header values as they are, no
  * reply where we never refuse, no unknown commands, only our macros */
@@ -166,18 +167,19 @@ static sfsistat mm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_REJECT;
 	}
 	*pf0 = SMFIF_DELRCPT;
-	*pf1 = f1 & (SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | MM_NOREPLY);
+	*pf1 = f1 & (SMFIP_HDR_LEADSPC | MM_NOEVENT | MM_NOREPLY);
 	*pf2 = *pf3 = 0;
 	c->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
 	c->noreply = *pf1 & MM_NOREPLY;
 
 	/*
-	 * The macros we read, and no others: j (our Received: header) with
-	 * the connection, the queue id and {rcpt_addr} with RCPT, the queue
-	 * id at the end.  The first list set empties the MTA's other lists.
+	 * The macros we read, and no others: with MAIL FROM the client and
+	 * j (the logs and our Received: header); the queue id
+	 * and {rcpt_addr} with RCPT; the queue id at the end.  The first
+	 * list set empties the MTA's other lists.
 	 */
 	if ((f0 & SMFIF_SETSYMLIST)
-	    && smfi_setsymlist(ctx, SMFIM_CONNECT, "j") == MI_SUCCESS
+	    && smfi_setsymlist(ctx, SMFIM_ENVFROM, MM_MAIL_MACROS) == MI_SUCCESS
 	    && smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr}") == MI_SUCCESS
 	    && smfi_setsymlist(ctx, SMFIM_EOM, "i") == MI_SUCCESS)
 		*pf0 |= SMFIF_SETSYMLIST;
@@ -190,28 +192,21 @@ static sfsistat mm_pass(const struct mm_conn *c, unsigned long flag)
 	return (c->noreply & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
-/* mm_connect - remember the client, for the logs and our Received: */
-static sfsistat mm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+/* mm_client - who sends, for the logs and our Received:, from the macros
+ * the MTA sends with MAIL FROM (no connect event is asked for: one packet
+ * less each SMTP session) */
+static void mm_client(SMFICTX *ctx, struct mm_conn *c)
 {
-	struct mm_conn *c = mm_conn_get(ctx);
+	const char *name = smfi_getsymval(ctx, "{client_name}");
 	const char *addr = smfi_getsymval(ctx, "{client_addr}");
-	char    buf[INET6_ADDRSTRLEN] = "";
 
-	if ((!addr || !*addr) && sa) {
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr, buf, sizeof(buf));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)sa)->sin6_addr, buf, sizeof(buf));
-		addr = buf;
-	}
 	g_free(c->client_name);
 	g_free(c->client_addr);
-	c->client_name = mexout_clean(hostname && *hostname ? hostname : "unknown", MM_FIELD_MAX);
+	c->client_name = mexout_clean(name && *name ? name : "unknown", MM_FIELD_MAX);
 	c->client_addr = mexout_clean(addr && *addr ? addr : "unknown", MM_FIELD_MAX);
-	return mm_pass(c, SMFIP_NR_CONN);
 }
 
-/* mm_helo - remember the HELO name */
+/* mm_helo - remember the HELO name (Postfix has no macro for it) */
 static sfsistat mm_helo(SMFICTX *ctx, char *helo)
 {
 	struct mm_conn *c = mm_conn_get(ctx);
@@ -271,6 +266,7 @@ static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 		c->others++;
 		break;
 	case MEXOUT_RCPT_UNKNOWN:
+		mm_client(ctx, c);
 		msg_info("%s: reject: RCPT from %s[%s]: 550 5.1.1 <%s>: not known in Notes; from=<%s>",
 			 mm_qid(ctx), c->client_name ? c->client_name : "unknown",
 			 c->client_addr ? c->client_addr : "unknown", addr,
@@ -281,6 +277,7 @@ static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 		return SMFIS_REJECT;
 	case MEXOUT_RCPT_NOTES:
 		if (c->bad_sender) {
+			mm_client(ctx, c);
 			msg_info("%s: reject: RCPT from %s[%s]: 553 5.1.7 <%s>: malformed sender",
 				 mm_qid(ctx), c->client_name ? c->client_name : "unknown",
 				 c->client_addr ? c->client_addr : "unknown", addr);
@@ -465,6 +462,7 @@ static sfsistat mm_eom(SMFICTX *ctx)
 		res = SMFIS_REJECT;
 		goto out;
 	}
+	mm_client(ctx, c);
 	if ((id = mm_store(ctx, c, qid, why)) == NULL) {
 		msg_error("%s: cannot queue in mts-out: %s; tempfail", qid, why->str);
 		smfi_setreply(ctx, "451", "4.3.0", "Temporary failure storing the message for Lotus Notes");
@@ -533,7 +531,6 @@ static struct smfiDesc mm_desc = {
 	.xxfi_name = "mexout",
 	.xxfi_version = SMFI_VERSION,
 	.xxfi_flags = SMFIF_DELRCPT,
-	.xxfi_connect = mm_connect,
 	.xxfi_helo = mm_helo,
 	.xxfi_envfrom = mm_envfrom,
 	.xxfi_envrcpt = mm_envrcpt,

@@ -311,6 +311,25 @@ PY
 	done
 }
 
+@test "milter: Postfix reaches a unix socket in its queue directory by the relative path of contrib/postfix/main.cf.milter" {
+	require_root
+	# the socket where contrib puts it, under Postfix's queue directory
+	mkdir -p "$T/pf/queue/lme"
+	chmod 755 "$T/pf/queue/lme"
+	lme_conf_set mexout milter "unix:$T/pf/queue/lme/milter.sock"
+	"$BIN/mexout" -f >"$T/mexout.log" 2>&1 &
+	MEXOUT_PID=$!
+	wait_for 1 sh -c "[ -S '$T/pf/queue/lme/milter.sock' ] && echo 1"
+	# Postfix's smtpd reaches it through the group (adduser postfix lme)
+	chgrp postfix "$T/pf/queue/lme/milter.sock"
+	postfix_start "$(sed -n 's/^smtpd_milters = //p' "$LME_ROOT/contrib/postfix/main.cf.milter")"
+	grep -q "^smtpd_milters = unix:lme/milter.sock$" "$PF/etc/main.cf"
+	run send jane@partner.example john.smith@notes.example.com
+	assert_success
+	assert_output --partial "<-  250 2.0.0 Ok: queued"
+	wait_for 1 queue_count readyout
+}
+
 @test "mexout: a unix: milter socket" {
 	lme_conf_set mexout milter "unix:$T/milter.sock"
 	"$BIN/mexout" -f >"$T/mexout.log" 2>&1 &
@@ -321,12 +340,12 @@ PY
 	assert_equal "$(stat -c %a "$T/milter.sock")" 660
 }
 
-@test "milter: the MTA's own hop counts (Postfix keeps its Received: to itself): 25 given is a loop" {
+@test "milter: the MTA's own hop counts (Postfix keeps its Received: to itself): 25 given is a loop; the client and its HELO name come with MAIL FROM" {
 	with_postfix
 	run python3 - "$PF_PORT" <<'PY'
 import smtplib, sys
 for n in (24, 25):
-    s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+    s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="client.test.example")
     hdrs = "".join("Received: from h%d by h%d; Sat, 1 Nov 2025 10:00:00 +0000\r\n" % (i, i) for i in range(n))
     s.sendmail("jane@partner.example", ["john.smith@notes.example.com"],
                hdrs + "Subject: hops %d\r\n\r\nbody\r\n" % n)
@@ -339,7 +358,7 @@ PY
 	assert_success
 	run cat "$T"/spool/readyout/new/*
 	assert_output --partial "hops 25"
-	assert_output --regexp "Received: from [^ ]+ \(localhost \[127.0.0.1\]\)"
+	assert_output --partial "Received: from client.test.example (localhost [127.0.0.1])"
 	assert_output --partial "(lme mexout) with SMTP id"
 	run cat "$T"/spool/badmail/new/*.reason
 	assert_output --partial "mail loop"

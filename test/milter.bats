@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # milter.bats - mexout's milter at the protocol level, against an MTA side
 # written from the protocol (test/fixtures/milter/mta.py): it asks for no
-# reply where it never refuses (connect, HELO, MAIL, headers, end of
-# headers, body), for no unknown commands and only for the macros it reads
-# (j, i, {rcpt_addr}); what it refused there before is refused later; over
-# TCP its several answers to one command are not held back by Nagle.
+# connect or unknown events, for no reply where it never refuses (HELO,
+# MAIL, headers, end of headers, body) and only for the macros it reads
+# (the client and j with MAIL; i and {rcpt_addr}); what it
+# refused there before is refused later; over TCP its several answers to
+# one command are not held back by Nagle.
 
 load helpers/common
 
@@ -25,7 +26,7 @@ start_mexout() {
 	wait_port "$MPORT" || { cat "$T/mexout.log"; return 1; }
 }
 
-@test "milter protocol: no reply where it never refuses; an unusable sender refused at a Notes RCPT; macros j and i reach the Received: header" {
+@test "milter protocol: no connect event, no reply where it never refuses; an unusable sender refused at a Notes RCPT; the MAIL macros and i reach the Received: header" {
 	start_mexout
 	run python3 "$FIXTURES/milter/mta.py" "$MPORT"
 	echo "$output"
@@ -39,7 +40,7 @@ start_mexout() {
 		sleep 0.1
 	done
 	run cat "$T"/spool/mts-out/new/* "$T"/spool/readyout/new/*
-	assert_output --regexp "Received: from client.example \(client.example \[192.0.2.7\]\)"
+	assert_output --regexp "Received: from helo.client.example \(client.example \[192.0.2.7\]\)"
 	assert_output --partial "by mx.test.example (lme mexout) with SMTP id QID2;"
 	assert_output --partial "Subject: milter protocol test"
 	run cat "$T/mexout.log"
