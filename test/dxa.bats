@@ -106,6 +106,44 @@ persons_in() {
 	assert_output 2
 }
 
+@test "entries read one after another keep nothing of each other (one table is filled again for each)" {
+	cat > "$T/two.ldif" <<LDIF
+dn: uid=pat,ou=People,$SLAPD_BASE
+objectClass: inetOrgPerson
+uid: pat
+cn: Pat Prior
+sn: Prior
+displayName: Pat Prior
+mail: pat@example.com
+title: Title Of Pat
+telephoneNumber: +1 555 0199
+
+dn: uid=quinn,ou=People,$SLAPD_BASE
+objectClass: inetOrgPerson
+uid: quinn
+cn: Quinn Next
+sn: Next
+displayName: Quinn Next
+mail: quinn@example.com
+LDIF
+	slapd_add "$T/two.ldif"
+	run "$BIN/dxa" -full -to-notes
+	assert_success
+	run python3 - "$(last_import)" <<'PY'
+import sys
+docs = open(sys.argv[1]).read().split("<document ")
+pat = [d for d in docs if "Pat Prior" in d]
+quinn = [d for d in docs if "Quinn Next" in d]
+assert len(pat) == 1 and len(quinn) == 1, (len(pat), len(quinn))
+assert "Title Of Pat" in pat[0] and "+1 555 0199" in pat[0], pat[0]
+for leftover in ("Title Of Pat", "+1 555 0199", "JobTitle", "OfficePhoneNumber", "Prior"):
+    assert leftover not in quinn[0], (leftover, quinn[0])
+print("ok")
+PY
+	assert_success
+	assert_output "ok"
+}
+
 @test "seed 002: deleting a Notes user deletes its contact; deleting an LDAP user deletes its Person" {
 	slapd_add "$FIXTURES/dxa/people.ldif"
 	"$BIN/dxa" -full

@@ -70,6 +70,55 @@ int main(int argc, char **argv)
 		CHECK(doc && dxl_name_is(xmlDocGetRootElement(doc), "document"), "no namespace accepted");
 		xmlFreeDoc(doc);
 	}
+	/* an item written raw in one piece (dxl_item_text() when the writer
+	 * would change nothing) is byte for byte what libxml2's writer
+	 * writes; so is everything dxl_item_text() sends through it */
+	{
+		static const char *const texts[] = {
+			"plain", "A & B", "<tag>", "say \"hi\"", "apos ' too", ">", "tab\there",
+			"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "", "line\r\nbreak", "odd\xef\xbf\xbf" "char",
+			"bad \xff UTF-8",
+		};
+		char   *raw = NULL, *ref = NULL;
+		size_t  rawlen = 0, reflen = 0;
+		GString *longv = g_string_new("");
+
+		while (longv->len < 3000)
+			g_string_append(longv, "long value ");
+		for (int way = 0; way < 2; way++) {
+			FILE   *mem = way ? open_memstream(&ref, &reflen) : open_memstream(&raw, &rawlen);
+			struct dxl_writer *dw = dxl_writer_new(mem, "document");
+
+			dxl_document_begin(dw, "Person", NULL);
+			for (i = 0; i <= G_N_ELEMENTS(texts); i++) {
+				const char *t = i < G_N_ELEMENTS(texts) ? texts[i] : longv->str;
+
+				if (way == 0) {
+					dxl_item_text(dw, "JobTitle", t);
+					continue;
+				}
+				/* the writer's way, and dxl_text()'s for what the
+				 * writer cannot take (breaks, non-XML characters) */
+				xmlTextWriterStartElement(dw->xw, BAD_CAST "item");
+				xmlTextWriterWriteAttribute(dw->xw, BAD_CAST "name", BAD_CAST "JobTitle");
+				xmlTextWriterStartElement(dw->xw, BAD_CAST "text");
+				if (strpbrk(t, "\r\n") || strstr(t, "\xef\xbf\xbf") || !g_utf8_validate(t, -1, NULL))
+					dxl_text(dw, t, -1);
+				else if (*t)
+					xmlTextWriterWriteString(dw->xw, BAD_CAST t);
+				xmlTextWriterEndElement(dw->xw);
+				xmlTextWriterEndElement(dw->xw);
+			}
+			dxl_document_end(dw);
+			CHECK(dxl_writer_finish(dw), "writer %d finished", way);
+			fclose(mem);
+		}
+		CHECK(rawlen == reflen && memcmp(raw, ref, rawlen) == 0,
+		      "items written raw are the writer's bytes:\n%s\n%s", raw, ref);
+		free(raw);
+		free(ref);
+		g_string_free(longv, TRUE);
+	}
 	for (i = 0; i < G_N_ELEMENTS(dates); i++)
 		CHECK(dxl_datetime_parse(dates[i].text) == dates[i].want, "parse \"%s\" got %ld", dates[i].text,
 		      (long)dxl_datetime_parse(dates[i].text));

@@ -90,6 +90,67 @@ int main(void)
 		CHECK(read_all(big->str, why, NULL, NULL) < 0, "too many values refused");
 		g_string_free(big, TRUE);
 	}
+	/* a NUL inside a line is no UTF-8 text: refused, not cut short */
+	{
+		static const char nul[] = "dn: x\na: ab\0cd\n";
+		FILE   *fp = fmemopen((void *) nul, sizeof(nul) - 1, "r");
+		struct ldif_reader r;
+		GHashTable *e;
+
+		ldif_reader_init(&r, fp);
+		CHECK(ldif_read(&r, &dn, &e, why) < 0, "a NUL in a value refused");
+		ldif_reader_free(&r);
+		fclose(fp);
+	}
+	/* the last line without its newline; lines across the read-ahead
+	 * buffer's edge */
+	n = read_all("dn: x\na: last", why, &dn, &v);
+	CHECK(n == 1, "last line without newline: %d (%s)", n, why->str);
+	CHECK_STR(v, "last", "value of a last line without newline");
+	g_free(dn);
+	g_free(v);
+	{
+		GString *t = g_string_new("");
+		int     records = 0;
+
+		while (t->len < 3 * LDIF_READ_AHEAD) {
+			g_string_append_printf(t, "dn: r%d\na: ", records++);
+			for (int i = 0; i < 1000 + records % 7; i++)
+				g_string_append_c(t, 'a' + records % 26);
+			g_string_append(t, "\n\n");
+		}
+		n = read_all(t->str, why, NULL, NULL);
+		CHECK(n == records, "%d records across the buffer's edges, read %d (%s)", records, n, why->str);
+		g_string_free(t, TRUE);
+	}
+	/* an entry given back is filled again: nothing of the record before
+	 * it is left (attributes it lacks, values it had) */
+	{
+		static const char two[] = "dn: one\na: 1\na: 2\nb: only in one\n\ndn: two\na: 3\nc: only in two\n";
+		FILE   *fp = fmemopen((void *) two, sizeof(two) - 1, "r");
+		struct ldif_reader r;
+		GHashTable *e, *first;
+		GPtrArray *a;
+
+		ldif_reader_init(&r, fp);
+		CHECK(ldif_read(&r, &dn, &e, why) == 1, "first record (%s)", why->str);
+		first = e;
+		g_free(dn);
+		ldif_reader_recycle(&r, e);
+		CHECK(ldif_read(&r, &dn, &e, why) == 1, "second record (%s)", why->str);
+		CHECK(e == first, "the entry given back is the one filled");
+		CHECK_STR(dn, "two", "second dn");
+		a = g_hash_table_lookup(e, "a");
+		CHECK(a && a->len == 1, "a has the second record's one value, not three");
+		CHECK_STR(a ? g_ptr_array_index(a, 0) : NULL, "3", "a's value");
+		CHECK(!g_hash_table_contains(e, "b"), "b (only in the first record) is gone");
+		CHECK_STR(ldif_entry_first(e, "c"), "only in two", "c");
+		CHECK(g_hash_table_size(e) == 2, "two attributes, not %u", g_hash_table_size(e));
+		g_free(dn);
+		g_hash_table_unref(e);
+		ldif_reader_free(&r);
+		fclose(fp);
+	}
 	g_string_free(why, TRUE);
 	return unit_done("ldif_test");
 }

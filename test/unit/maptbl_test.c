@@ -441,6 +441,35 @@ static void test_defaults(const char *maps)
 		CHECK_STR(first(m, "LastName"), "Jane Doe", "LastName falls back to the display name");
 		g_hash_table_destroy(m);
 	}
+	/* an entry mapped into again (maptbl_entry_clear(), maptbl_map_into())
+	 * is what a new one would be: nothing of the last entry is left,
+	 * not even what was added to it after the mapping */
+	{
+		GHashTable *again = maptbl_entry_new(), *fresh = maptbl_map(t, MAPTBL_TO_NOTES, u, why);
+		GHashTable *other = maptbl_entry_new();
+		GHashTableIter it;
+		gpointer k, v;
+
+		maptbl_entry_add(other, "displayName", "Other Person");
+		maptbl_entry_add(other, "proxyAddresses", "NOTES:Other Person/Exchange@Exchange");
+		CHECK(maptbl_map_into(t, MAPTBL_TO_NOTES, other, again, why), "map into: %s", why->str);
+		maptbl_entry_add(again, "lme-extra", "added after the mapping");
+		maptbl_entry_clear(again);
+		CHECK(maptbl_map_into(t, MAPTBL_TO_NOTES, u, again, why), "map into again: %s", why->str);
+		CHECK(fresh && g_hash_table_size(again) == g_hash_table_size(fresh), "as many attributes as new");
+		g_hash_table_iter_init(&it, fresh);
+		while (fresh && g_hash_table_iter_next(&it, &k, &v)) {
+			GPtrArray *a = g_hash_table_lookup(again, k);
+
+			CHECK(a && a->len == 1 && ((GPtrArray *) v)->len == 1
+			      && strcmp(g_ptr_array_index(a, 0), g_ptr_array_index((GPtrArray *) v, 0)) == 0,
+			      "%s mapped again as new", (char *) k);
+		}
+		g_hash_table_destroy(other);
+		g_hash_table_destroy(again);
+		if (fresh)
+			g_hash_table_destroy(fresh);
+	}
 	g_hash_table_remove(u, "proxyaddresses");
 	maptbl_entry_add(u, "proxyAddresses", "SMTP:jane@example.com");
 	CHECK(maptbl_filter(t, MAPTBL_TO_NOTES, u) == 0, "a user without a NOTES: proxy is filtered out");
