@@ -357,8 +357,8 @@ static void state_add(struct state *st, int d, const char *key, struct owned *o)
 
 /* merged_keys - the owned keys of direction d in a stable order: those
  * loaded, in the file's order, then those added since, in the order they
- * were (a key is never both: only a new key is added); all of them sorted
- * should that not account for every key (free the array only) */
+ * were; all of them sorted should that not count every key once (a key
+ * deleted and added again in one run is in both) (free the array only) */
 static GPtrArray *merged_keys(struct state *s, int d)
 {
 	GPtrArray *keys = g_ptr_array_sized_new(g_hash_table_size(s->own[d]));
@@ -748,32 +748,22 @@ static int left_as_is(struct src *s, const char *key)
 
 /* map_entry - map src into the spare entry (made when there is none);
  * NULL (and counted) when the tables fail on it.  Give it back with
- * mapped_done(). */
+ * maptbl_entry_give(&s->spare, ...). */
 static GHashTable *map_entry(struct src *s, const char *key, GHashTable *e)
 {
 	GString *why = g_string_new("");
-	GHashTable *m = s->spare ? s->spare : maptbl_entry_new();
+	GHashTable *m = maptbl_entry_take(&s->spare);
 
-	s->spare = NULL;
 	if (!maptbl_map_into(s->t, s->d, e, m, why)) {
 		msg_warn("%s: %s: mapping failed: %s", dxasync_dir_name(s->d), key, why->str);
 		s->errors++;
-		maptbl_entry_clear(m);
-		s->spare = m;
+		maptbl_entry_give(&s->spare, m);
 		m = NULL;
 	}
 	g_string_free(why, TRUE);
 	return m;
 }
 
-/* mapped_done - a mapped entry written: emptied, the spare for the next */
-static void mapped_done(struct src *s, GHashTable *m)
-{
-	if (s->spare)
-		g_hash_table_unref(s->spare);
-	maptbl_entry_clear(m);
-	s->spare = m;
-}
 
 /* hwm_later - a is a later mark than b */
 static int hwm_later(const struct conf *conf, enum maptbl_dir d, const char *a, const char *b)
@@ -989,7 +979,7 @@ static int ldap_user(const char *dn, GHashTable *e, void *ctx)
 		g_hash_table_add(s->seen, g_strdup(key));
 	} else {
 		add_record(s, key, m, smtp, notes, display, form);
-		mapped_done(s, m);
+		maptbl_entry_give(&s->spare, m);
 	}
 	g_free(notes);
 	return !s->write_failed;
@@ -1068,7 +1058,7 @@ static int notes_doc(const char *unid, const char *form, time_t modified, GHashT
 		g_hash_table_add(s->seen, g_strdup(unid));
 	} else {
 		add_record(s, unid, m, smtp, notes, display, form);
-		mapped_done(s, m);
+		maptbl_entry_give(&s->spare, m);
 	}
 	g_free(mark);
 	g_free(smtp_buf);

@@ -214,17 +214,11 @@ static char *value_of(const char *attr, const struct berval *bv)
 static int one_entry(struct ldapdir *l, LDAPMessage *m, const char *base, ldapdir_entry_fn fn,
 		     void *ctx, GString *why)
 {
-	GHashTable *e = l->spare;
+	GHashTable *e = maptbl_entry_take(&l->spare);	/* the last entry's, unless it was kept */
 	BerElement *ber = NULL;
 	struct berval bdn = {0, NULL}, name, *vals = NULL;
 	char   *dn = NULL, lower[LDAPDIR_NAME_MAX + 1];
 	int     ok = 1, rc = LDAPDIR_NEXT;
-
-	/* The table of the last entry, with its names and arrays, unless
-	 * its callback kept it. */
-	l->spare = NULL;
-	if (e == NULL)
-		e = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
 	/* One pass over the entry's BER (ldap_get_values_len() would scan
 	 * it again for every attribute). */
@@ -264,12 +258,10 @@ static int one_entry(struct ldapdir *l, LDAPMessage *m, const char *base, ldapdi
 		ok = 0;
 	}
 	g_free(dn);
-	if (rc == LDAPDIR_KEPT) {
+	if (rc == LDAPDIR_KEPT)
 		g_hash_table_unref(e);
-	} else {
-		maptbl_entry_clear(e);
-		l->spare = e;
-	}
+	else
+		maptbl_entry_give(&l->spare, e);
 	return ok;
 }
 

@@ -361,10 +361,7 @@ int ldif_read(struct ldif_reader *r, char **dn, GHashTable **e, GString *why)
 				goto bad;
 			}
 			the_dn = value;
-			if ((entry = r->spare) != NULL)
-				r->spare = NULL;	/* emptied already */
-			else
-				entry = ldif_entry_new();
+			entry = maptbl_entry_take(&r->spare);
 		} else {
 			/* name is lower-case ASCII already (ldif_name_ok): the
 			 * entry takes a copy of it and the value as it is */
@@ -390,8 +387,5 @@ bad:
 
 void    ldif_reader_recycle(struct ldif_reader *r, GHashTable *e)
 {
-	if (r->spare)
-		g_hash_table_unref(r->spare);
-	maptbl_entry_clear(e);
-	r->spare = e;
+	maptbl_entry_give(&r->spare, e);
 }

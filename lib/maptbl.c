@@ -769,9 +769,20 @@ static void keep_no_values(gpointer k, gpointer v, gpointer unused)
 	g_ptr_array_set_size(v, 0);
 }
 
-void    maptbl_entry_clear(GHashTable *e)
+GHashTable *maptbl_entry_take(GHashTable **spare)
+{
+	GHashTable *e = *spare;
+
+	*spare = NULL;
+	return e ? e : maptbl_entry_new();
+}
+
+void    maptbl_entry_give(GHashTable **spare, GHashTable *e)
 {
 	g_hash_table_foreach(e, keep_no_values, NULL);
+	if (*spare)
+		g_hash_table_unref(*spare);
+	*spare = e;
 }
 
 void    maptbl_entry_prune(GHashTable *e)

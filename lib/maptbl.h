@@ -87,7 +87,7 @@ const char *const *maptbl_target_attrs(const struct maptbl *t, enum maptbl_dir d
 GHashTable *maptbl_map(const struct maptbl *t, enum maptbl_dir d, GHashTable *src, GString *why);
 
 /* maptbl_map_into - the same into out, an entry emptied by
- * maptbl_entry_clear() (or new); 0 and why on an evaluation error */
+ * maptbl_entry_take() (or new); 0 and why on an evaluation error */
 int     maptbl_map_into(const struct maptbl *t, enum maptbl_dir d, GHashTable *src, GHashTable *out,
 			GString *why);
 
@@ -103,10 +103,13 @@ const char *const *maptbl_keys(const struct maptbl *t, enum maptbl_dir d);
 /* maptbl_entry_new - an empty entry: casefolded keys, GPtrArray of char * */
 GHashTable *maptbl_entry_new(void);
 
-/* maptbl_entry_clear - every attribute without its values, for an entry
- * to be filled again (its names and arrays are not made again); then
- * maptbl_entry_prune() removes the attributes still without values */
-void    maptbl_entry_clear(GHashTable *e);
+/* maptbl_entry_give - an entry done with, emptied of its values but not
+ * of its attribute names and arrays, kept in *spare (the one there is
+ * released); maptbl_entry_take() - *spare, or a new entry if none: filled
+ * again, its names and arrays are not made again.  Once filled,
+ * maptbl_entry_prune() removes the attributes still without values. */
+void    maptbl_entry_give(GHashTable **spare, GHashTable *e);
+GHashTable *maptbl_entry_take(GHashTable **spare);
 void    maptbl_entry_prune(GHashTable *e);
 
 /* maptbl_entry_add - append a copy of value to attr's values */

@@ -441,11 +441,11 @@ static void test_defaults(const char *maps)
 		CHECK_STR(first(m, "LastName"), "Jane Doe", "LastName falls back to the display name");
 		g_hash_table_destroy(m);
 	}
-	/* an entry mapped into again (maptbl_entry_clear(), maptbl_map_into())
+	/* an entry mapped into again (maptbl_entry_give/take(), maptbl_map_into())
 	 * is what a new one would be: nothing of the last entry is left,
 	 * not even what was added to it after the mapping */
 	{
-		GHashTable *again = maptbl_entry_new(), *fresh = maptbl_map(t, MAPTBL_TO_NOTES, u, why);
+		GHashTable *again = maptbl_entry_new(), *fresh = maptbl_map(t, MAPTBL_TO_NOTES, u, why), *spare = NULL;
 		GHashTable *other = maptbl_entry_new();
 		GHashTableIter it;
 		gpointer k, v;
@@ -454,7 +454,8 @@ static void test_defaults(const char *maps)
 		maptbl_entry_add(other, "proxyAddresses", "NOTES:Other Person/Exchange@Exchange");
 		CHECK(maptbl_map_into(t, MAPTBL_TO_NOTES, other, again, why), "map into: %s", why->str);
 		maptbl_entry_add(again, "lme-extra", "added after the mapping");
-		maptbl_entry_clear(again);
+		maptbl_entry_give(&spare, again);
+		CHECK(maptbl_entry_take(&spare) == again && spare == NULL, "the entry given is the one taken");
 		CHECK(maptbl_map_into(t, MAPTBL_TO_NOTES, u, again, why), "map into again: %s", why->str);
 		CHECK(fresh && g_hash_table_size(again) == g_hash_table_size(fresh), "as many attributes as new");
 		g_hash_table_iter_init(&it, fresh);
