@@ -268,16 +268,13 @@ void dxl_text(struct dxl_writer *w, const char *text, gssize len)
 	g_free(valid);
 }
 
-/* dxl_item_open - <item name='name'><tag> as one raw write, when the
- * writer would write the name as is; 0 if not */
-static int dxl_item_open(struct dxl_writer *w, const char *name, const char *tag)
+/* item_open_markup - <item name="name"><tag> into buf (room for
+ * DXL_RAW_NAME_MAX + 32 bytes), name already checked by dxl_plain_attr();
+ * its length */
+static size_t item_open_markup(char *buf, const char *name, const char *tag)
 {
-	char    buf[DXL_RAW_NAME_MAX + 32];
-	size_t  n = strlen("<item name=\""), nl, tl = strlen(tag);
+	size_t  n = strlen("<item name=\""), nl = strlen(name), tl = strlen(tag);
 
-	if (!dxl_plain_attr(name, DXL_RAW_NAME_MAX))
-		return 0;
-	nl = strlen(name);
 	memcpy(buf, "<item name=\"", n);
 	memcpy(buf + n, name, nl);
 	n += nl;
@@ -286,30 +283,34 @@ static int dxl_item_open(struct dxl_writer *w, const char *name, const char *tag
 	memcpy(buf + n, tag, tl);
 	n += tl;
 	buf[n++] = '>';
-	dxl_raw(w, buf, n);
+	return n;
+}
+
+/* dxl_item_open - <item name='name'><tag> as one raw write, when the
+ * writer would write the name as is; 0 if not */
+static int dxl_item_open(struct dxl_writer *w, const char *name, const char *tag)
+{
+	char    buf[DXL_RAW_NAME_MAX + 32];
+
+	if (!dxl_plain_attr(name, DXL_RAW_NAME_MAX))
+		return 0;
+	dxl_raw(w, buf, item_open_markup(buf, name, tag));
 	return 1;
 }
 
 /* dxl_item_verbatim - the whole <item name='name'><text>value</text></item>
  * as one raw write, when the writer would write name and value as they
- * are and it is short; 0 if not */
+ * are and the value is short; 0 if not */
 static int dxl_item_verbatim(struct dxl_writer *w, const char *name, const char *value)
 {
-	static const char open[] = "<item name=\"", mid[] = "\"><text>", close[] = "</text></item>";
-	char    buf[1024];
-	size_t  nl, vl, n = 0;
+	static const char close[] = "</text></item>";
+	char    buf[DXL_RAW_NAME_MAX + 32 + 1024];
+	size_t  vl, n;
 
-	if (!*value || dxl_plain_text(value, &vl) != 2 || !dxl_plain_attr(name, DXL_RAW_NAME_MAX))
+	if (!*value || dxl_plain_text(value, &vl) != 2 || vl > 1024 - sizeof(close)
+	    || !dxl_plain_attr(name, DXL_RAW_NAME_MAX))
 		return 0;
-	nl = strlen(name);
-	if (sizeof(open) + nl + sizeof(mid) + vl + sizeof(close) > sizeof(buf))
-		return 0;
-	memcpy(buf, open, sizeof(open) - 1);
-	n += sizeof(open) - 1;
-	memcpy(buf + n, name, nl);
-	n += nl;
-	memcpy(buf + n, mid, sizeof(mid) - 1);
-	n += sizeof(mid) - 1;
+	n = item_open_markup(buf, name, "text");
 	memcpy(buf + n, value, vl);
 	n += vl;
 	memcpy(buf + n, close, sizeof(close) - 1);
