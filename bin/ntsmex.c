@@ -25,24 +25,22 @@
 #include "spool.h"
 #include "stage.h"
 
-/* ntsmex_write - the envelope and the message into readyin */
-static enum stage_result ntsmex_write(struct stage_ctx *ctx, const char *id,
-				      const struct dxl2mime *m)
+/* ntsmex_part - recipients [from, to) of m with the message into readyin,
+ * under id */
+static int ntsmex_part(struct stage_ctx *ctx, struct spool_queue *out, const char *id,
+		       const struct dxl2mime *m, guint from, guint to)
 {
-	struct spool_queue *out = stage_queue(ctx, SPOOL_READYIN);
 	struct envelope *env = envelope_new();
 	struct spool_writer *w;
 	GMimeStream *stream;
 	guint   i;
 	int     ok = 0;
 
-	if (!out)
-		goto out;
 	env->id = g_strdup(id);
 	env->hops = m->hops;
 	env->report = m->report;
 	env->sender_notes = g_strdup(m->sender_notes);
-	for (i = 0; i < m->rcpts->len; i++) {
+	for (i = from; i < to; i++) {
 		struct env_rcpt *r = envelope_add_rcpt(env, NULL, g_ptr_array_index(m->rcpts, i));
 
 		r->notify = g_strdup(m->notify);
@@ -66,6 +64,38 @@ static enum stage_result ntsmex_write(struct stage_ctx *ctx, const char *id,
 	}
 out:
 	envelope_free(env);
+	return ok;
+}
+
+/*
+ * ntsmex_write - the envelope and the message into readyin.  An envelope
+ * holds at most ENVELOPE_RCPT_MAX recipients: beyond that the message is
+ * written once per ENVELOPE_RCPT_MAX, as ID, ID-2, ID-3, ...  A failure
+ * defers the whole document: a retry writes every part again, replacing
+ * those still queued (at most the parts already passed on go twice).
+ */
+static enum stage_result ntsmex_write(struct stage_ctx *ctx, const char *id,
+				      const struct dxl2mime *m)
+{
+	struct spool_queue *out = stage_queue(ctx, SPOOL_READYIN);
+	guint   from, part;
+	int     ok = out != NULL;
+
+	for (from = 0, part = 1; ok && from < m->rcpts->len; from += ENVELOPE_RCPT_MAX, part++) {
+		guint   to = MIN(m->rcpts->len, from + ENVELOPE_RCPT_MAX);
+		char   *pid = part == 1 ? g_strdup(id) : g_strdup_printf("%s-%u", id, part);
+
+		if (!spool_id_ok(pid)) {
+			g_string_printf(ctx->why, "queue id too long for part %u of the recipients", part);
+			g_free(pid);
+			return STAGE_REJECT;
+		}
+		ok = ntsmex_part(ctx, out, pid, m, from, to);
+		if (ok && part > 1)
+			msg_info("%s: recipients %u-%u of %u queued as %s", id, from + 1, to,
+				 m->rcpts->len, pid);
+		g_free(pid);
+	}
 	return ok ? STAGE_DONE : STAGE_DEFER;
 }
 

@@ -106,3 +106,24 @@ out:
 	g_ptr_array_free(list, TRUE);
 	return ok;
 }
+
+int bounce_all(const struct conf *conf, struct spool_queue *mts_in,
+	       struct spool_queue *mail_box, const struct envelope *env,
+	       const char *path, const char *status, const char *diag, GString *why)
+{
+	GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+	guint   i;
+	int     ok;
+
+	for (i = 0; i < env->rcpts->len; i++) {
+		struct bounce_rcpt *b = g_new0(struct bounce_rcpt, 1);
+
+		b->rcpt = g_ptr_array_index(env->rcpts, i);
+		b->status = status;
+		b->diag = diag;
+		g_ptr_array_add(list, b);
+	}
+	ok = bounce_report(conf, mts_in, mail_box, env, path, list, why);
+	g_ptr_array_free(list, TRUE);
+	return ok;
+}

@@ -1099,18 +1099,25 @@ static int d2m_foreign(const char *value, const char *domain)
 	return at && domain && g_ascii_strcasecmp(at + 1, domain) == 0;
 }
 
-/* d2m_add_rcpt - one recipient, abbreviated, once */
-static void d2m_add_rcpt(GPtrArray *rcpts, const char *value)
+/* d2m_add_rcpt - one recipient, abbreviated, once (seen: the lower-case
+ * forms so far); 0 when that would make more than DXL2MIME_RCPT_MAX */
+static int d2m_add_rcpt(GPtrArray *rcpts, GHashTable *seen, const char *value)
 {
-	char   *a = d2m_abbrev(value);
-	guint   i;
+	char   *a = d2m_abbrev(value), *key = g_ascii_strdown(a, -1);
 
-	for (i = 0; i < rcpts->len; i++)
-		if (g_ascii_strcasecmp(g_ptr_array_index(rcpts, i), a) == 0) {
-			g_free(a);
-			return;
-		}
+	if (g_hash_table_contains(seen, key)) {
+		g_free(key);
+		g_free(a);
+		return 1;
+	}
+	if (rcpts->len >= DXL2MIME_RCPT_MAX) {
+		g_free(key);
+		g_free(a);
+		return 0;
+	}
+	g_hash_table_add(seen, key);
 	g_ptr_array_add(rcpts, a);
+	return 1;
 }
 
 /* d2m_rcpt_values - an item's addresses; from a MIME header item, the
@@ -1146,38 +1153,40 @@ static int d2m_envelope(struct d2m *d)
 {
 	static const char *const addressees[] = {"SendTo", "CopyTo", "BlindCopyTo"};
 	xmlNodePtr rec = d2m_find(d, "Recipients");
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *vals;
 	char   *v;
 	guint   i, j;
-	int     hops = -1;
+	int     hops = -1, fits = 1;
 
 	if (rec) {
 		vals = d2m_addresses(rec);
-		for (i = 0; i < vals->len; i++)
+		for (i = 0; i < vals->len && fits; i++)
 			if (d2m_foreign(g_ptr_array_index(vals, i), d->o->foreign_domain))
-				d2m_add_rcpt(d->out->rcpts, g_ptr_array_index(vals, i));
+				fits = d2m_add_rcpt(d->out->rcpts, seen, g_ptr_array_index(vals, i));
 		g_ptr_array_free(vals, TRUE);
 	} else {
 		/* not from the router: the addressees for the foreign domain, and
 		 * Internet addresses */
 		for (j = 0; j < G_N_ELEMENTS(addressees); j++) {
 			vals = d2m_addresses(d2m_find(d, addressees[j]));
-			for (i = 0; i < vals->len; i++) {
+			for (i = 0; i < vals->len && fits; i++) {
 				const char *a = g_ptr_array_index(vals, i);
 
 				if (d2m_foreign(a, d->o->foreign_domain) || address_is_smtp(a))
-					d2m_add_rcpt(d->out->rcpts, a);
+					fits = d2m_add_rcpt(d->out->rcpts, seen, a);
 			}
 			g_ptr_array_free(vals, TRUE);
 		}
 	}
+	g_hash_table_destroy(seen);
+	if (!fits) {
+		g_string_printf(d->why, "more than %d recipients", DXL2MIME_RCPT_MAX);
+		return 0;
+	}
 	if (d->out->rcpts->len == 0) {
 		g_string_printf(d->why, "no recipient addressed to the foreign domain %s",
 				d->o->foreign_domain ? d->o->foreign_domain : "(none)");
-		return 0;
-	}
-	if (d->out->rcpts->len > ENVELOPE_RCPT_MAX) {
-		g_string_printf(d->why, "more than %d recipients", ENVELOPE_RCPT_MAX);
 		return 0;
 	}
 	for (i = 0; i < d->out->rcpts->len; i++) {

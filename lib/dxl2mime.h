@@ -59,6 +59,10 @@ struct dxl2mime_opts {
 	int     max_attachments;	/* 0: no limit */
 };
 
+/* recipients of one document; ntsmex writes them in envelopes of at most
+ * ENVELOPE_RCPT_MAX each */
+#define DXL2MIME_RCPT_MAX	100000
+
 struct dxl2mime {
 	GMimeMessage *message;
 	char   *form;			/* the Form, or "Memo" */

@@ -309,6 +309,14 @@ int mexout_enqueue(struct mexout *mx, const char *sender, char **rcpts, int nrcp
 		*s = 0;				/* Postfix pipe(8)'s null sender */
 	g_free(env->sender);
 	env->sender = s;
+	if (nrcpt > ENVELOPE_RCPT_MAX) {
+		/* a queue file holds at most that many: refuse, never drop */
+		g_string_printf(why, "too many recipients: %d, at most %d in one message"
+				" (lower the transport's destination_recipient_limit)",
+				nrcpt, ENVELOPE_RCPT_MAX);
+		code = EX_USAGE;
+		goto out;
+	}
 	for (i = 0; i < nrcpt && code == EX_OK; i++) {
 		if ((a = mexout_strip(rcpts[i])) == NULL || !*a) {
 			g_string_printf(why, "bad recipient address");

@@ -285,6 +285,18 @@ static sfsistat mm_envrcpt(SMFICTX *ctx, char **argv)
 			smfi_setreply(ctx, "553", "5.1.7", "Sender address rejected: malformed");
 			return SMFIS_REJECT;
 		}
+		if (c->notes->len >= ENVELOPE_RCPT_MAX) {
+			/* RFC 5321 4.5.3.1.8: the client sends the rest later */
+			mm_client(ctx, c);
+			msg_info("%s: reject: RCPT from %s[%s]: 452 4.5.3 <%s>: too many recipients"
+				 " (more than %d for Notes); from=<%s>",
+				 mm_qid(ctx), c->client_name ? c->client_name : "unknown",
+				 c->client_addr ? c->client_addr : "unknown", addr,
+				 ENVELOPE_RCPT_MAX, c->sender ? c->sender : "");
+			g_free(addr);
+			smfi_setreply(ctx, "452", "4.5.3", "Too many recipients");
+			return SMFIS_TEMPFAIL;
+		}
 		r = g_new0(struct mm_rcpt, 1);
 		r->arg = g_strdup(argv[0]);
 		r->smtp = g_strdup(addr);

@@ -28,9 +28,9 @@ static int mw_readyout(struct stage_ctx *ctx, const struct envelope *out, FILE *
 	return spool_commit(w, why);
 }
 
-/* mw_bounce - DSN to the sender for the recipients that do not translate */
+/* mw_bounce - DSN to the sender for the failed recipients (struct env_rcpt) */
 static int mw_bounce(struct stage_ctx *ctx, const struct envelope *env, const char *path,
-		     GPtrArray *failed, GString *why)
+		     GPtrArray *failed, const char *status, const char *diag, GString *why)
 {
 	struct spool_queue *q;
 	GPtrArray *rs = g_ptr_array_new_with_free_func(g_free);
@@ -45,8 +45,8 @@ static int mw_bounce(struct stage_ctx *ctx, const struct envelope *env, const ch
 		d->orcpt = r->orcpt;
 		d->notify = r->notify;
 		d->action = "failed";
-		d->status = "5.1.1";
-		d->diag = "550 5.1.1 recipient address does not translate to a Lotus Notes address";
+		d->status = status;
+		d->diag = diag;
 		g_ptr_array_add(rs, d);
 	}
 	if ((q = stage_queue(ctx, SPOOL_MTS_IN)) == NULL) {
@@ -73,18 +73,29 @@ enum stage_result mexout_worker_process(struct stage_ctx *ctx, struct spool_clai
 		return errno == EIO || errno == ENOMEM || errno == EMFILE || errno == ENFILE
 			? STAGE_DEFER : STAGE_REJECT;
 	if (env->hops > ctx->conf->hop_limit) {
+		GString *diag = g_string_new(NULL);
+
+		/* to badmail, and the sender is told, like any rejection */
 		g_string_printf(ctx->why, "mail loop: %d Received: headers, hop_limit %d",
 				env->hops, ctx->conf->hop_limit);
+		g_string_printf(diag, "554 5.4.6 %s", ctx->why->str);
+		res = mw_bounce(ctx, env, c->path, env->rcpts, "5.4.6", diag->str, diag)
+			? STAGE_REJECT : STAGE_DEFER;
+		if (res == STAGE_DEFER)
+			g_string_printf(ctx->why, "mail loop; DSN not queued: %s", diag->str);
+		g_string_free(diag, TRUE);
 		envelope_free(env);
 		fclose(fp);
-		return STAGE_REJECT;
+		return res;
 	}
 	out = envelope_new();
 	failed = g_ptr_array_new();
 	mexout_translate(mx, env, out, failed);
 	if (out->rcpts->len && !mw_readyout(ctx, out, fp, ctx->why)) {
 		res = STAGE_DEFER;
-	} else if (failed->len && !mw_bounce(ctx, env, c->path, failed, ctx->why)) {
+	} else if (failed->len && !mw_bounce(ctx, env, c->path, failed, "5.1.1",
+					      "550 5.1.1 recipient address does not translate to a Lotus Notes address",
+					      ctx->why)) {
 		res = STAGE_DEFER;
 	} else {
 		for (i = 0; i < out->rcpts->len; i++) {

@@ -427,7 +427,7 @@ PY
 	[ "$(queue_count mail.box)" = 1 ]
 }
 
-@test "mexin: more than hop_limit hops is a mail loop (badmail)" {
+@test "mexin: more than hop_limit hops is a mail loop (badmail, the sender gets a report)" {
 	fake_sendmail 0
 	{
 		printf 'lme-envelope 1\nid 1763768027.M14P1Q1.t\narrival %s\nhops 26\nsender \n' "$(date +%s)"
@@ -446,6 +446,10 @@ PY
 	grep -q "mail loop" "$T/spool/badmail/new/1763768027.M14P1Q1.t.reason"
 	grep -q "mail loop" "$T/spool/badmail/new/1763768027.M15P1Q1.t.reason"
 	[ ! -e "$T/out/0.argv" ]
+	# the Notes sender is told of each: a NonDelivery Report memo
+	[ "$(queue_count mail.box)" = 2 ]
+	run cat "$T"/spool/mail.box/new/*
+	assert_output --partial "mail loop"
 }
 
 @test "mexin: a truncated envelope goes to badmail, never lost" {

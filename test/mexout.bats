@@ -176,6 +176,21 @@ PY
 	assert_failure 64
 }
 
+@test "-enqueue: 10,001 recipients: exit 64 (EX_USAGE) naming the limit, nothing stored; 10,000 are delivered" {
+	for i in $(seq 0 10000); do printf 'u%d@notes.example.com\tU %d/Acme@Acme\n' "$i" "$i"; done >> "$T/maps/addresses"
+	run enqueue -f jane@partner.example -- $(seq -f 'u%g@notes.example.com' 0 10000)
+	assert_failure 64
+	assert_output --partial "too many recipients: 10001, at most 10000"
+	assert_equal "$(queue_count mts-out)" 0
+	run enqueue -f jane@partner.example -- $(seq -f 'u%g@notes.example.com' 0 9999)
+	assert_success
+	run "$BIN/mexout" -1 -f
+	assert_success
+	assert_equal "$(queue_count badmail)" 0
+	run grep -c "^rcpt " "$T"/spool/readyout/new/*
+	assert_output 10000
+}
+
 @test "worker: sender one-off form, map and IMCEANOTES decapsulation, same queue id" {
 	printf 'jane.doe@example.com\tJane Doe/Sales/Acme@Acme\n' >> "$T/maps/addresses"
 	run enqueue -f jane@partner.example -- john.smith@notes.example.com \
@@ -252,6 +267,11 @@ PY
 	assert_success
 	run cat "$T"/spool/badmail/new/*.reason
 	assert_output --partial "mail loop"
+	# the sender is told: a DSN for the looping message, status 5.4.6
+	assert_equal "$(queue_count mts-in)" 1
+	run cat "$T"/spool/mts-in/new/*
+	assert_output --partial "Status: 5.4.6"
+	assert_output --partial "rcpt smtp=jane@partner.example"
 }
 
 @test "mexout with a milter: SIGHUP keeps it serving, SIGTERM stops it at once" {

@@ -65,3 +65,21 @@ start_mexout() {
 	assert_success
 	assert_output --partial "ok 10 Notes messages"
 }
+
+@test "milter protocol: 10,001 Notes recipients: the one over the envelope's limit gets 452 4.5.3 at RCPT, the 10,000 taken are all delivered" {
+	for i in $(seq 0 10000); do printf 'u%d@notes.example.com\tU %d/Acme@Acme\n' "$i" "$i"; done >> "$T/maps/addresses"
+	start_mexout
+	run python3 "$FIXTURES/milter/mta.py" "$MPORT" many 10001
+	echo "$output"
+	assert_success
+	assert_output --partial "ok 10001 recipients: 10000 taken, 1 refused with 452 4.5.3"
+	run grep -c "452 4.5.3 <u10000@notes.example.com>: too many recipients" "$T/mexout.log"
+	assert_output 1
+	kill "$MEXOUT_PID"; wait "$MEXOUT_PID" 2>/dev/null || true; MEXOUT_PID=
+	run "$BIN/mexout" -1 -f
+	assert_success
+	assert_equal "$(queue_count badmail)" 0
+	assert_equal "$(queue_count readyout)" 1
+	run grep -c "^rcpt " "$T"/spool/readyout/new/*
+	assert_output 10000
+}

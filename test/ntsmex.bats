@@ -419,3 +419,30 @@ assert any(first in t for t in text(back)), (first, text(back))
 PY
 	done
 }
+
+@test "10,001 recipients: two envelopes (ID with 10,000, ID-2 with 1), nothing to exchange.bad; case-folded duplicates counted once" {
+	python3 - "$T/spool/exchange.box/new/MANY" <<'PY'
+import sys
+rc = "".join("<text>u%d@partner.example@Exchange</text>" % i for i in range(10001))
+rc += "<text>U7@PARTNER.EXAMPLE@Exchange</text>"
+open(sys.argv[1], "w").write("""<?xml version='1.0' encoding='utf-8'?>
+<document xmlns='http://www.lotus.com/dxl' form='Memo'>
+<item name='From'><text>CN=John Smith/OU=Sales/O=Acme</text></item>
+<item name='Recipients'><textlist>%s</textlist></item>
+<item name='Subject'><text>Many</text></item>
+<item name='Body'><richtext><par>hello</par></richtext></item>
+</document>
+""" % rc)
+PY
+	run "$BIN/ntsmex" -1 -f
+	assert_success
+	assert_output --partial "MANY: recipients 10001-10001 of 10001 queued as MANY-2"
+	assert_equal "$(queue_count exchange.bad)" 0
+	assert_equal "$(queue_count readyin)" 2
+	run grep -c "^rcpt " "$T/spool/readyin/new/MANY"
+	assert_output 10000
+	run grep "^rcpt " "$T/spool/readyin/new/MANY-2"
+	assert_output "rcpt notes=u10000@partner.example@Exchange"
+	# both carry the same message
+	cmp <(sed '1,/^end$/d' "$T/spool/readyin/new/MANY") <(sed '1,/^end$/d' "$T/spool/readyin/new/MANY-2")
+}
