@@ -18,7 +18,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS)
+LAYERS   = util dxl global outbound inbound dir
+CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(addprefix -Ilib/,$(LAYERS)) $(PKG_CFLAGS)
 LDLIBS  = -lmilter -llber $(PKG_LIBS) -lpthread
 
 ifeq ($(SANITIZE),1)
@@ -26,9 +27,9 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_SRC  = $(sort $(wildcard lib/*/*.c))
 LIB_OBJ  = $(LIB_SRC:.c=.o)
-LIB_HDR  = $(wildcard lib/*.h)
+LIB_HDR  = $(wildcard lib/*/*.h)
 PROGS    = $(patsubst %.c,%,$(sort $(wildcard bin/*.c)))
 UNIT_SRC = $(sort $(wildcard test/unit/*.c))
 UNITS    = $(UNIT_SRC:.c=)
@@ -95,7 +96,7 @@ install: all
 	install -m 644 maps/* $(DESTDIR)$(PREFIX)/share/lme/maps/
 
 clean:
-	rm -f $(PROGS) $(UNITS) lib/*.o lib/liblme.a .build-flags
+	rm -f $(PROGS) $(UNITS) lib/*/*.o lib/liblme.a .build-flags
 	rm -rf test/tmp
 
 .PHONY: all deps run check bench fuzz install clean FORCE

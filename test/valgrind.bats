@@ -15,7 +15,7 @@ setup_file() {
 		mkdir -p "$b/bin" "$b/test/unit"
 		cp -r "$LME_ROOT/lib" "$LME_ROOT/Makefile" "$b/"
 		cp "$LME_ROOT"/bin/*.c "$b/bin/"
-		rm -f "$b"/lib/*.o "$b"/lib/*.a
+		rm -f "$b"/lib/*/*.o "$b"/lib/*.a "$b"/lib/*/*.a
 		# not the SANITIZE=1 that "make check SANITIZE=1" passes down in MAKEFLAGS
 		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$b" -j2 SANITIZE= \
 			bin/mexout bin/mexnts bin/ntsmex bin/mexin bin/mexq >"$b/make.log" 2>&1 ||
