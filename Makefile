@@ -18,8 +18,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-LAYERS   = util dxl global outbound inbound dir
-CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(addprefix -Ilib/,$(LAYERS)) $(PKG_CFLAGS)
+CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS)
 LDLIBS  = -lmilter -llber $(PKG_LIBS) -lpthread
 
 ifeq ($(SANITIZE),1)
@@ -27,18 +26,29 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC  = $(sort $(wildcard lib/*/*.c))
+# lib/ in layers: a folder includes only folders to its left,
+#   util <- dxl <- global <- {outbound, inbound, dir} <- bin
+# (tools/lint checks the includes).  One archive per folder, linked from
+# the top down, so that a call from a lower layer into a higher one
+# finds nothing to link against.
+LAYERS   = util dxl global outbound inbound dir
+LINK_ORDER = outbound inbound dir global dxl util
+ARCHIVES = $(foreach d,$(LINK_ORDER),lib/$(d)/lib$(d).a)
+LIB_SRC  = $(sort $(wildcard $(addsuffix /*.c,$(addprefix lib/,$(LAYERS)))))
 LIB_OBJ  = $(LIB_SRC:.c=.o)
 LIB_HDR  = $(wildcard lib/*/*.h)
 PROGS    = $(patsubst %.c,%,$(sort $(wildcard bin/*.c)))
 UNIT_SRC = $(sort $(wildcard test/unit/*.c))
 UNITS    = $(UNIT_SRC:.c=)
 
-all: lib/liblme.a $(PROGS) $(UNITS)
+all: $(ARCHIVES) $(PROGS) $(UNITS)
 
-lib/liblme.a: $(LIB_OBJ)
-	$(Q)rm -f $@
-	$(Q)$(AR) rcs $@ $(LIB_OBJ)
+define layer_archive
+lib/$(1)/lib$(1).a: $(patsubst %.c,%.o,$(sort $(wildcard lib/$(1)/*.c)))
+	$$(Q)rm -f $$@
+	$$(Q)$$(AR) rcs $$@ $$^
+endef
+$(foreach d,$(LAYERS),$(eval $(call layer_archive,$(d))))
 
 # V=1 shows the whole compiler command lines
 Q = $(if $(V),,@)
@@ -47,13 +57,13 @@ lib/%.o: lib/%.c $(LIB_HDR) .build-flags
 	@$(if $(V),:,echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-bin/%: bin/%.c lib/liblme.a $(LIB_HDR) .build-flags
+bin/%: bin/%.c $(ARCHIVES) $(LIB_HDR) .build-flags
 	@$(if $(V),:,echo "  CCLD    $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(LDLIBS)
 
-test/unit/%: test/unit/%.c lib/liblme.a $(LIB_HDR) test/unit/unit.h .build-flags
+test/unit/%: test/unit/%.c $(ARCHIVES) $(LIB_HDR) test/unit/unit.h .build-flags
 	@$(if $(V),:,echo "  CCLD    $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/liblme.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(LDLIBS)
 
 # Rebuild everything when the compiler flags change (SANITIZE=1 and back).
 .build-flags: FORCE
@@ -96,7 +106,7 @@ install: all
 	install -m 644 maps/* $(DESTDIR)$(PREFIX)/share/lme/maps/
 
 clean:
-	rm -f $(PROGS) $(UNITS) lib/*/*.o lib/liblme.a .build-flags
+	rm -f $(PROGS) $(UNITS) lib/*/*.o lib/*/*.a .build-flags
 	rm -rf test/tmp
 
 .PHONY: all deps run check bench fuzz install clean FORCE

@@ -36,15 +36,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addrmap.h"
-#include "conf.h"
-#include "msg.h"
-#include "privs.h"
-#include "queue_info.h"
-#include "spool.h"
-#include "stats.h"
-#include "supervise.h"
-#include "version.h"
+#include "util/file.h"
+#include "util/msg.h"
+#include "util/stats.h"
+#include "util/supervise.h"
+#include "global/addrmap.h"
+#include "global/conf.h"
+#include "global/privs.h"
+#include "global/queue_info.h"
+#include "global/spool.h"
+#include "global/version.h"
 
 #define DISPATCH_STOP_MS	4000	/* SIGTERM to SIGKILL; exit within 5 s */
 
@@ -233,7 +234,7 @@ static void dispatch_metrics(struct dispatch *d)
 	queue_info_metrics(d->conf->spool, now, text);
 	stats_metrics(d->conf->spool, text);
 	supervise_metrics(d->sv, text);
-	if (!spool_write_file(d->conf->metrics_file, text->str, text->len, 0644, why))
+	if (!file_write(d->conf->metrics_file, text->str, text->len, 0644, why))
 		msg_warn("metrics: %s", why->str);
 	g_string_free(text, TRUE);
 	g_string_free(why, TRUE);

@@ -20,13 +20,13 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "dxasync.h"
-#include "maptbl.h"
-#include "msg.h"
-#include "perms.h"
-#include "privs.h"
-#include "version.h"
+#include "util/msg.h"
+#include "util/perms.h"
+#include "global/conf.h"
+#include "global/privs.h"
+#include "global/version.h"
+#include "dir/dxasync.h"
+#include "dir/maptbl.h"
 
 static int foreground;
 static int progress_shown;

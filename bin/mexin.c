@@ -11,11 +11,11 @@
  *--*/
 #include <stdlib.h>
 
-#include "addrmap.h"
-#include "inbound.h"
-#include "msg.h"
-#include "mtsin.h"
-#include "stage.h"
+#include "util/msg.h"
+#include "global/addrmap.h"
+#include "global/stage.h"
+#include "inbound/inbound.h"
+#include "inbound/mtsin.h"
 
 static struct addrmap *mexin_map;
 

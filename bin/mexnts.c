@@ -16,14 +16,14 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "addrmap.h"
-#include "dsn.h"
-#include "envelope.h"
-#include "memo.h"
-#include "mime2dxl.h"
-#include "msg.h"
-#include "spool.h"
-#include "stage.h"
+#include "util/msg.h"
+#include "global/addrmap.h"
+#include "global/dsn.h"
+#include "global/envelope.h"
+#include "global/spool.h"
+#include "global/stage.h"
+#include "outbound/memo.h"
+#include "outbound/mime2dxl.h"
 
 static struct addrmap *map;
 

@@ -19,12 +19,12 @@
 
 #include <gmime/gmime.h>
 
-#include "mexout.h"
-#include "mexout_milter.h"
-#include "mexout_worker.h"
-#include "msg.h"
-#include "privs.h"
-#include "stage.h"
+#include "util/msg.h"
+#include "global/privs.h"
+#include "global/stage.h"
+#include "outbound/mexout.h"
+#include "outbound/mexout_milter.h"
+#include "outbound/mexout_worker.h"
 
 #define ENQUEUE_USAGE "usage: mexout -enqueue [-c FILE] [-v] -f SENDER [--] RCPT...\n"
 

@@ -38,14 +38,14 @@
 
 #include <libxml/xmlreader.h>
 
-#include "conf.h"
-#include "envelope.h"
-#include "msg.h"
-#include "privs.h"
-#include "queue_info.h"
-#include "stats.h"
-#include "spool.h"
-#include "version.h"
+#include "util/msg.h"
+#include "util/stats.h"
+#include "global/conf.h"
+#include "global/envelope.h"
+#include "global/privs.h"
+#include "global/queue_info.h"
+#include "global/spool.h"
+#include "global/version.h"
 
 #define MEXQ_HEADER_LINES	1000	/* header lines shown at most */
 

@@ -6,8 +6,8 @@
  * SYNOPSIS
  *	ntsmex [-c FILE] [-1] [-f] [-v] [-h] [-V]
  * DESCRIPTION
- *	For each DXL document in exchange.box: parse it safely (lib/dxl),
- *	convert it (lib/dxl2mime), and write the envelope and the message
+ *	For each DXL document in exchange.box: parse it safely (lib/dxl/dxl),
+ *	convert it (lib/inbound/dxl2mime), and write the envelope and the message
  *	to readyin under the same queue id.  A document that cannot be
  *	converted goes to exchange.bad with the reason.  See ntsmex(8).
  *--*/
@@ -18,12 +18,12 @@
 
 #include <gmime/gmime.h>
 
-#include "dxl.h"
-#include "dxl2mime.h"
-#include "envelope.h"
-#include "msg.h"
-#include "spool.h"
-#include "stage.h"
+#include "util/msg.h"
+#include "dxl/dxl.h"
+#include "global/envelope.h"
+#include "global/spool.h"
+#include "global/stage.h"
+#include "inbound/dxl2mime.h"
 
 /* ntsmex_part - recipients [from, to) of m with the message into readyin,
  * under id */

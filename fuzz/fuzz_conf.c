@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "global/conf.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

@@ -1,5 +1,5 @@
 /* fuzz_dxl - the safe DXL parser and text values */
-#include "dxl.h"
+#include "dxl/dxl.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

@@ -1,8 +1,8 @@
 /* fuzz_dxl2mime - a DXL memo to MIME (ntsmex): parse, convert, write */
 #include <gmime/gmime.h>
 
-#include "dxl.h"
-#include "dxl2mime.h"
+#include "dxl/dxl.h"
+#include "inbound/dxl2mime.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

@@ -1,5 +1,5 @@
 /* fuzz_envelope - the envelope reader of SMTP-side queue files */
-#include "envelope.h"
+#include "global/envelope.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

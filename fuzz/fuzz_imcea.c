@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
+#include "global/address.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

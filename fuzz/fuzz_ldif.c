@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ldif.h"
+#include "dir/ldif.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "maptbl.h"
+#include "dir/maptbl.h"
 static char dir[] = "/tmp/fuzz_maptbl.XXXXXX";
 static int ready;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

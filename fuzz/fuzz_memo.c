@@ -4,10 +4,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dxl.h"
-#include "envelope.h"
-#include "memo.h"
-#include "mime2dxl.h"
+#include "dxl/dxl.h"
+#include "global/envelope.h"
+#include "outbound/memo.h"
+#include "outbound/mime2dxl.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
 

@@ -6,7 +6,7 @@
 # printed and must be 95% or more.
 #
 # bin/mexout is not in main yet, so the readyout queue files are written
-# here directly (envelope of lib/envelope.h, the message unchanged), as
+# here directly (envelope of lib/global/envelope.h, the message unchanged), as
 # mexout would write them for a recipient it translated.
 
 load helpers/common

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # maptbl.bats - the dxa mapping tables (dxa-tables(5)): the C unit test of
-# lib/maptbl (every function and documented example, parser errors with
+# lib/dir/maptbl (every function and documented example, parser errors with
 # FILE:LINE:COLUMN, filters, keys, the default tables both ways), and
 # dxa -check on good and bad tables when bin/dxa exists.
 

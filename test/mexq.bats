@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # mexq(8): list, show, requeue, delete and stats on queues built by hand in
-# the spool format (lib/spool.h, lib/envelope.h; reason files as written
+# the spool format (lib/global/spool.h, lib/global/envelope.h; reason files as written
 # by spool_reject).
 
 load helpers/common

@@ -323,7 +323,7 @@ PY
 	run "$LME_ROOT/test/unit/rawitem_test"
 	assert_success
 	assert_output "ok"
-	run "$LME_ROOT/test/unit/richtext_test"
+	run "$LME_ROOT/test/unit/rt2html_test"
 	assert_success
 	assert_output "ok"
 }

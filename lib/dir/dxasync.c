@@ -18,13 +18,13 @@
 
 #include <nettle/sha1.h>
 
-#include "dxasync.h"
-#include "ldapdir.h"
-#include "ldif.h"
-#include "msg.h"
-#include "notesdir.h"
-#include "spool.h"
-#include "stats.h"
+#include "util/file.h"
+#include "util/msg.h"
+#include "util/stats.h"
+#include "dir/dxasync.h"
+#include "dir/ldapdir.h"
+#include "dir/ldif.h"
+#include "dir/notesdir.h"
 
 #define STATE_LINE_MAX	(64 * 1024)
 #define RECORDS_MAX	10000000L
@@ -447,7 +447,7 @@ static int state_save(const struct conf *conf, struct state *s, GString *addr, G
 		}
 		g_ptr_array_free(keys, TRUE);
 	}
-	ok = spool_write_file(path, out->str, out->len, 0600, why);
+	ok = file_write(path, out->str, out->len, 0600, why);
 	g_string_free(out, TRUE);
 	g_free(path);
 	return ok;
@@ -479,7 +479,7 @@ static int addresses_commit(const struct conf *conf, const GString *block, GStri
 	g_string_append(out, ADDR_BEGIN "\n");
 	g_string_append_len(out, block->str, (gssize) block->len);
 	g_string_append(out, ADDR_END "\n");
-	ok = spool_write_file(path, out->str, out->len, 0644, why);
+	ok = file_write(path, out->str, out->len, 0644, why);
 	g_string_free(out, TRUE);
 	g_free(path);
 	return ok;

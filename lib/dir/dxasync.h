@@ -55,8 +55,8 @@
 
 #include <glib.h>
 
-#include "conf.h"
-#include "maptbl.h"
+#include "global/conf.h"
+#include "dir/maptbl.h"
 
 #define DXASYNC_TO_NOTES	1
 #define DXASYNC_TO_LDAP		2

@@ -16,9 +16,9 @@
 #define LDAP_DEPRECATED 0
 #include <ldap.h>
 
-#include "ldapdir.h"
-#include "maptbl.h"
-#include "perms.h"
+#include "util/perms.h"
+#include "dir/ldapdir.h"
+#include "dir/maptbl.h"
 
 #define PASSWORD_MAX	1024
 

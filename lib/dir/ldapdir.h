@@ -31,7 +31,7 @@
 
 #include <glib.h>
 
-#include "conf.h"
+#include "global/conf.h"
 
 #define LDAPDIR_PAGE_SIZE	500
 #define LDAPDIR_TIMEOUT		120	/* seconds, per operation (a search: per answer) */

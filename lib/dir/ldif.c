@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ldif.h"
-#include "maptbl.h"
+#include "dir/ldif.h"
+#include "dir/maptbl.h"
 
 /* The entries are maptbl's: the records carry what the tables mapped. */
 GHashTable *ldif_entry_new(void)

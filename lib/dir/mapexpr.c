@@ -6,9 +6,9 @@
  *--*/
 #include <string.h>
 
-#include "maptbl.h"
-#include "mapfunc.h"
-#include "mapexpr.h"
+#include "dir/mapexpr.h"
+#include "dir/mapfunc.h"
+#include "dir/maptbl.h"
 
 enum { MX_LIT, MX_TAG, MX_CALL, MX_CAT };
 

@@ -27,7 +27,7 @@
 #define LME_MAPEXPR_H
 
 #include <glib.h>
-#include "conf.h"
+#include "global/conf.h"
 
 struct mapexpr;
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "maptbl.h"
-#include "mapfunc.h"
+#include "dir/mapfunc.h"
+#include "dir/maptbl.h"
 
 typedef char *(*mapfunc_fn) (char **a, int n, const struct conf *conf, GString *why);
 

@@ -19,7 +19,7 @@
 #define LME_MAPFUNC_H
 
 #include <glib.h>
-#include "conf.h"
+#include "global/conf.h"
 
 #define MAPFUNC_MAX_ARGS	4
 #define MAPFUNC_MAX_NUMBER	1000000	/* larger numeric arguments are errors */

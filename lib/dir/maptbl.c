@@ -10,8 +10,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "maptbl.h"
-#include "mapexpr.h"
+#include "dir/mapexpr.h"
+#include "dir/maptbl.h"
 
 #define MAPTBL_MAX_KEY	999		/* largest KEY priority */
 

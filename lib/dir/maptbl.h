@@ -53,7 +53,7 @@
 #define LME_MAPTBL_H
 
 #include <glib.h>
-#include "conf.h"
+#include "global/conf.h"
 
 #define MAPTBL_MAX_VALUE	2048	/* characters in a rule line or any result */
 #define MAPTBL_MAX_DEPTH	32	/* nesting of function calls */

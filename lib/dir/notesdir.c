@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "address.h"
-#include "dxl.h"
-#include "notesdir.h"
+#include "dxl/dxl.h"
+#include "global/address.h"
+#include "dir/notesdir.h"
 
 /* the import file's stdio buffer: 16 pages a write, not 1 */
 #define NOTESDIR_IMPORT_BUF (64 * 1024)

@@ -12,7 +12,7 @@
 
 #include <libxml/parser.h>
 
-#include "dxl.h"
+#include "dxl/dxl.h"
 
 #define OK(call) do { if ((call) < 0) w->failed = 1; } while (0)
 

@@ -15,10 +15,10 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "html2rt.h"
+#include "dxl/html2rt.h"
 
 struct html2rt {
-	struct rtext *rt;
+	struct rtwrite *rt;
 	int     style;			/* RTEXT_* bits in force */
 	const char *href;		/* link target in force, or NULL */
 	int     pre;			/* inside <pre> */
@@ -64,7 +64,7 @@ static void html2rt_text(struct html2rt *h, const char *text)
 	if (!text || !*text)
 		return;
 	if (h->pre) {
-		rtext_run(h->rt, text, -1, h->style, h->href);
+		rtwrite_run(h->rt, text, -1, h->style, h->href);
 		return;
 	}
 	s = g_string_new(NULL);
@@ -77,7 +77,7 @@ static void html2rt_text(struct html2rt *h, const char *text)
 		}
 	}
 	if (s->len)
-		rtext_run(h->rt, s->str, (gssize)s->len, h->style, h->href);
+		rtwrite_run(h->rt, s->str, (gssize)s->len, h->style, h->href);
 	g_string_free(s, TRUE);
 }
 
@@ -95,13 +95,13 @@ static void html2rt_block(struct html2rt *h, xmlNodePtr node, int depth, int def
 {
 	int     odef = h->def, ostyle = h->style;
 
-	rtext_par(h->rt, def);
+	rtwrite_par(h->rt, def);
 	h->def = def;
 	h->style |= style;
 	html2rt_children(h, node, depth);
 	h->style = ostyle;
 	h->def = odef;
-	rtext_par(h->rt, odef);
+	rtwrite_par(h->rt, odef);
 }
 
 /* html2rt_link - <a href>: a urllink for the text inside */
@@ -137,7 +137,7 @@ static void html2rt_img(struct html2rt *h, xmlNodePtr node)
 		g_free(cid);
 	}
 	if (name)
-		rtext_attachment(h->rt, name);
+		rtwrite_attachment(h->rt, name);
 	else if (alt && *alt)
 		html2rt_text(h, alt);
 	xmlFree(src);
@@ -198,11 +198,11 @@ static void html2rt_block_node(struct html2rt *h, xmlNodePtr node, int depth, in
 {
 	int     odef = h->def, ostyle = h->style;
 
-	rtext_par(h->rt, odef);
+	rtwrite_par(h->rt, odef);
 	h->style |= style;
 	html2rt_walk(h, node, depth);
 	h->style = ostyle;
-	rtext_par(h->rt, odef);
+	rtwrite_par(h->rt, odef);
 }
 
 /* html2rt_table - a <table> as a DXL table; captions and stray content
@@ -231,35 +231,35 @@ static void html2rt_table(struct html2rt *h, xmlNodePtr node, int depth)
 		if (!html2rt_is_table_part(c))
 			html2rt_block_node(h, c, depth + 1,
 					   c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "caption")
-					   ? RTEXT_BOLD : 0);
+					   ? RTWRITE_BOLD : 0);
 	if (ncols > HTML2RT_MAX_COLUMNS)
 		ncols = HTML2RT_MAX_COLUMNS;
 	h->tables++;
-	rtext_table_begin(h->rt, ncols);
+	rtwrite_table_begin(h->rt, ncols);
 	for (i = 0; i < rows->len; i++) {
 		tr = rows->pdata[i];
 		if (html2rt_row_cells(tr) == 0)
 			continue;
-		rtext_row_begin(h->rt);
+		rtwrite_row_begin(h->rt);
 		for (c = tr->children; c; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE || !(xmlStrEqual(c->name, BAD_CAST "td")
 							     || xmlStrEqual(c->name, BAD_CAST "th")))
 				continue;
-			rtext_cell_begin(h->rt, html2rt_int_attr(c, "colspan", HTML2RT_MAX_COLUMNS),
+			rtwrite_cell_begin(h->rt, html2rt_int_attr(c, "colspan", HTML2RT_MAX_COLUMNS),
 					 html2rt_int_attr(c, "rowspan", 1000));
-			h->def = RTEXT_PAR_NORMAL;
+			h->def = RTWRITE_PAR_NORMAL;
 			if (xmlStrEqual(c->name, BAD_CAST "th"))
-				h->style |= RTEXT_BOLD;
+				h->style |= RTWRITE_BOLD;
 			html2rt_children(h, c, depth + 2);
 			h->style = ostyle;
 			h->def = odef;
-			rtext_cell_end(h->rt);
+			rtwrite_cell_end(h->rt);
 		}
-		rtext_row_end(h->rt);
+		rtwrite_row_end(h->rt);
 	}
-	rtext_table_end(h->rt);
+	rtwrite_table_end(h->rt);
 	h->tables--;
-	rtext_par(h->rt, odef);
+	rtwrite_par(h->rt, odef);
 	g_ptr_array_free(rows, TRUE);
 }
 
@@ -268,11 +268,11 @@ static void html2rt_list(struct html2rt *h, xmlNodePtr node, int depth, int def)
 {
 	int     odef = h->def;
 
-	rtext_par(h->rt, def);
+	rtwrite_par(h->rt, def);
 	h->def = def;
 	html2rt_children(h, node, depth);
 	h->def = odef;
-	rtext_par(h->rt, odef);
+	rtwrite_par(h->rt, odef);
 }
 
 /* html2rt_element - one element */
@@ -302,10 +302,10 @@ static void html2rt_element(struct html2rt *h, xmlNodePtr node, int depth)
 	if (html2rt_is(name, dropped))
 		return;
 	if (strcmp(name, "br") == 0) {
-		rtext_break(h->rt);
+		rtwrite_break(h->rt);
 	} else if (strcmp(name, "hr") == 0) {
-		rtext_rule(h->rt);
-		rtext_par(h->rt, h->def);
+		rtwrite_rule(h->rt);
+		rtwrite_par(h->rt, h->def);
 	} else if (strcmp(name, "img") == 0) {
 		html2rt_img(h, node);
 	} else if (strcmp(name, "a") == 0) {
@@ -313,31 +313,31 @@ static void html2rt_element(struct html2rt *h, xmlNodePtr node, int depth)
 	} else if (strcmp(name, "table") == 0) {
 		html2rt_table(h, node, depth);
 	} else if (strcmp(name, "ul") == 0 || strcmp(name, "menu") == 0 || strcmp(name, "dir") == 0) {
-		html2rt_list(h, node, depth, RTEXT_PAR_BULLET);
+		html2rt_list(h, node, depth, RTWRITE_PAR_BULLET);
 	} else if (strcmp(name, "ol") == 0) {
-		html2rt_list(h, node, depth, RTEXT_PAR_NUMBER);
+		html2rt_list(h, node, depth, RTWRITE_PAR_NUMBER);
 	} else if (strcmp(name, "li") == 0) {
-		html2rt_block(h, node, depth, h->def == RTEXT_PAR_NUMBER ? RTEXT_PAR_NUMBER
-			      : RTEXT_PAR_BULLET, 0);
+		html2rt_block(h, node, depth, h->def == RTWRITE_PAR_NUMBER ? RTWRITE_PAR_NUMBER
+			      : RTWRITE_PAR_BULLET, 0);
 	} else if (strcmp(name, "blockquote") == 0 || strcmp(name, "dd") == 0) {
-		html2rt_block(h, node, depth, RTEXT_PAR_QUOTE, 0);
+		html2rt_block(h, node, depth, RTWRITE_PAR_QUOTE, 0);
 	} else if (strcmp(name, "pre") == 0 || strcmp(name, "xmp") == 0 || strcmp(name, "listing") == 0) {
 		h->pre++;
-		html2rt_block(h, node, depth, RTEXT_PAR_CODE, RTEXT_MONO);
+		html2rt_block(h, node, depth, RTWRITE_PAR_CODE, RTWRITE_MONO);
 		h->pre--;
 	} else if (html2rt_is(name, headings)) {
-		html2rt_block(h, node, depth, h->def, RTEXT_BOLD);
+		html2rt_block(h, node, depth, h->def, RTWRITE_BOLD);
 	} else if (html2rt_is(name, blocks)) {
 		html2rt_block(h, node, depth, h->def, 0);
 	} else {
 		if (html2rt_is(name, bold))
-			h->style |= RTEXT_BOLD;
+			h->style |= RTWRITE_BOLD;
 		else if (html2rt_is(name, italic))
-			h->style |= RTEXT_ITALIC;
+			h->style |= RTWRITE_ITALIC;
 		else if (html2rt_is(name, underline))
-			h->style |= RTEXT_UNDERLINE;
+			h->style |= RTWRITE_UNDERLINE;
 		else if (html2rt_is(name, mono))
-			h->style |= RTEXT_MONO;
+			h->style |= RTWRITE_MONO;
 		html2rt_children(h, node, depth);
 		h->style = ostyle;
 	}
@@ -359,9 +359,9 @@ static void html2rt_walk(struct html2rt *h, xmlNodePtr node, int depth)
 	}
 }
 
-int html2rt_render(struct rtext *rt, const char *html, gsize len, html2rt_cid_fn cid, void *ctx)
+int html2rt_render(struct rtwrite *rt, const char *html, gsize len, html2rt_cid_fn cid, void *ctx)
 {
-	struct html2rt h = {.rt = rt, .def = RTEXT_PAR_NORMAL, .cid = cid, .ctx = ctx};
+	struct html2rt h = {.rt = rt, .def = RTWRITE_PAR_NORMAL, .cid = cid, .ctx = ctx};
 	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
 	xmlNodePtr root;
@@ -386,9 +386,9 @@ int html2rt_render(struct rtext *rt, const char *html, gsize len, html2rt_cid_fn
 		xmlFreeDoc(doc);
 		return 0;
 	}
-	rtext_par(rt, RTEXT_PAR_NORMAL);
+	rtwrite_par(rt, RTWRITE_PAR_NORMAL);
 	html2rt_walk(&h, root, 0);
-	rtext_par(rt, RTEXT_PAR_NORMAL);
+	rtwrite_par(rt, RTWRITE_PAR_NORMAL);
 	xmlFreeDoc(doc);
 	return 1;
 }

@@ -6,7 +6,7 @@
  * DESCRIPTION
  *	html2rt_render() parses an HTML text (already UTF-8) with libxml2's
  *	HTML parser (HTML_PARSE_NONET, the document's own encoding label
- *	ignored) and walks the tree into an rtext(3) builder:
+ *	ignored) and walks the tree into an rtwrite(3) builder:
  *
  *	    p div h1-h6 blockquote pre li dt dd ...   paragraphs
  *	    b strong / i em cite / u ins / tt code    bold, italic, underline
@@ -32,7 +32,7 @@
 
 #include <glib.h>
 
-#include "rtext.h"
+#include "dxl/rtwrite.h"
 
 #define HTML2RT_MAX_DEPTH	200
 #define HTML2RT_MAX_TABLES	8
@@ -43,7 +43,7 @@
 typedef const char *(*html2rt_cid_fn)(void *ctx, const char *cid);
 
 /* html2rt_render - render html (len bytes of UTF-8) into rt */
-int     html2rt_render(struct rtext *rt, const char *html, gsize len,
+int     html2rt_render(struct rtwrite *rt, const char *html, gsize len,
 		       html2rt_cid_fn cid, void *ctx);
 
 #endif

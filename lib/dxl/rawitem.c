@@ -10,7 +10,7 @@
  *--*/
 #include <string.h>
 
-#include "rawitem.h"
+#include "dxl/rawitem.h"
 
 /* rawitem_w - a little-endian WORD at p */
 static guint16 rawitem_w(const guchar *p)

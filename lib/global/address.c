@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "address.h"
+#include "global/address.h"
 
 int address_is_smtp(const char *addr)
 {

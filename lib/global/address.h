@@ -28,8 +28,8 @@
 #ifndef LME_ADDRESS_H
 #define LME_ADDRESS_H
 
-#include "addrmap.h"
-#include "conf.h"
+#include "global/addrmap.h"
+#include "global/conf.h"
 
 #define ADDRESS_MAX 998
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "addrmap.h"
+#include "global/addrmap.h"
 
 struct addrmap {
 	char   *path;

@@ -11,9 +11,9 @@
 
 #include <gmime/gmime.h>
 
-#include "bounce.h"
-#include "dsn.h"
-#include "ndr.h"
+#include "global/bounce.h"
+#include "global/dsn.h"
+#include "global/ndr.h"
 
 /* bounce_wanted - the recipient's NOTIFY asks for failure reports */
 static int bounce_wanted(const struct env_rcpt *r)

@@ -22,9 +22,9 @@
 
 #include <glib.h>
 
-#include "conf.h"
-#include "envelope.h"
-#include "spool.h"
+#include "global/conf.h"
+#include "global/envelope.h"
+#include "global/spool.h"
 
 struct bounce_rcpt {
 	const struct env_rcpt *rcpt;	/* the recipient's envelope record */

@@ -18,7 +18,7 @@
 
 #include <ini.h>
 
-#include "conf.h"
+#include "global/conf.h"
 
 enum conf_kind { K_STR, K_PATH, K_INT, K_TIME, K_SIZE, K_BOOL, K_LIST, K_PCT };
 

@@ -24,8 +24,8 @@
 
 #include <gmime/gmime.h>
 
-#include "dsn.h"
-#include "msg.h"
+#include "util/msg.h"
+#include "global/dsn.h"
 
 #define DSN_VALUE_MAX	900		/* longest value copied into a field */
 

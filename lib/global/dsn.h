@@ -29,9 +29,9 @@
 
 #include <glib.h>
 
-#include "conf.h"
-#include "envelope.h"
-#include "spool.h"
+#include "global/conf.h"
+#include "global/envelope.h"
+#include "global/spool.h"
 
 struct dsn_rcpt {
 	const char *addr;		/* the recipient as the sender wrote it */

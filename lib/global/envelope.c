@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "envelope.h"
+#include "global/envelope.h"
 
 #define ENVELOPE_MAGIC "lme-envelope 1"
 

@@ -6,10 +6,10 @@
  *--*/
 #include <time.h>
 
-#include "address.h"
-#include "dxl.h"
-#include "msg.h"
-#include "ndr.h"
+#include "util/msg.h"
+#include "dxl/dxl.h"
+#include "global/address.h"
+#include "global/ndr.h"
 
 int ndr_queue(const struct conf *conf, struct spool_queue *mail_box,
 	      const struct envelope *env, const char *subject, const char *message_id,

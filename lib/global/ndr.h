@@ -26,9 +26,9 @@
 
 #include <glib.h>
 
-#include "conf.h"
-#include "envelope.h"
-#include "spool.h"
+#include "global/conf.h"
+#include "global/envelope.h"
+#include "global/spool.h"
 
 #define NDR_FORM	"NonDelivery Report"
 

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "perms.h"
-#include "privs.h"
+#include "util/perms.h"
+#include "global/privs.h"
 
 /* privs_switch - become [lme] user when root, or refuse root */
 static int privs_switch(const struct conf *conf, GString *why)

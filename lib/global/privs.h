@@ -21,7 +21,7 @@
 #define LME_PRIVS_H
 
 #include <glib.h>
-#include "conf.h"
+#include "global/conf.h"
 
 /* privs_drop - become [lme] user (see above), then check the spool */
 int     privs_drop(const struct conf *conf, GString *why);

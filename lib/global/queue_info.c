@@ -17,9 +17,9 @@
 
 #include <libxml/xmlreader.h>
 
-#include "envelope.h"
-#include "queue_info.h"
-#include "spool.h"
+#include "global/envelope.h"
+#include "global/queue_info.h"
+#include "global/spool.h"
 
 const char *const queue_info_names[] = {
 	SPOOL_MTS_OUT, SPOOL_READYOUT, SPOOL_MAIL_BOX, SPOOL_EXCHANGE_BOX,

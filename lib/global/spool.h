@@ -159,16 +159,6 @@ void    spool_watch_drain(struct spool_queue *q);
 /* spool_find - where message id is in q: "new", "cur" or NULL; path set */
 const char *spool_find(struct spool_queue *q, const char *id, char **path);
 
-/* spool_tmpfile - an unnamed scratch file (O_TMPFILE) in directory dir,
- * gone when closed: scratch space stays in the spool, never in /tmp;
- * NULL and errno on error */
-FILE   *spool_tmpfile(const char *dir);
-
-/* spool_write_file - write data to path atomically (tmp, fsync, rename,
- * fsync dir): for state and metrics files */
-int     spool_write_file(const char *path, const char *data, size_t len, int mode,
-			 GString *why);
-
 /* For crash tests: called between every two steps with the step's name */
 extern void (*spool_test_hook)(const char *step);
 

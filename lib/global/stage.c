@@ -17,11 +17,11 @@
 
 #include <gmime/gmime.h>
 
-#include "msg.h"
-#include "privs.h"
-#include "stage.h"
-#include "stats.h"
-#include "version.h"
+#include "util/msg.h"
+#include "util/stats.h"
+#include "global/privs.h"
+#include "global/stage.h"
+#include "global/version.h"
 
 static volatile sig_atomic_t stage_stop;
 static volatile sig_atomic_t stage_hup;

@@ -45,8 +45,8 @@
 
 #include <glib.h>
 
-#include "conf.h"
-#include "spool.h"
+#include "global/conf.h"
+#include "global/spool.h"
 
 enum stage_result {
 	STAGE_DONE,			/* output durable elsewhere: remove input */

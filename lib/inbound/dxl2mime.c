@@ -12,12 +12,12 @@
 
 #include <gio/gio.h>
 
-#include "address.h"
-#include "dxl.h"
-#include "dxl2mime.h"
-#include "envelope.h"
-#include "rawitem.h"
-#include "richtext.h"
+#include "dxl/dxl.h"
+#include "dxl/rawitem.h"
+#include "dxl/rt2html.h"
+#include "global/address.h"
+#include "global/envelope.h"
+#include "inbound/dxl2mime.h"
 
 #define HDR_PREFIX	"X-Lme-Notes-"
 
@@ -491,7 +491,7 @@ static xmlNodePtr d2m_file_node(const xmlNode *item)
 }
 
 /* d2m_display_name - the displayname an <attachmentref> gives a file */
-static char *d2m_display_name(struct richtext *rt, const char *name)
+static char *d2m_display_name(struct rt2html *rt, const char *name)
 {
 	guint   i;
 	char   *n, *dn;
@@ -514,7 +514,7 @@ static char *d2m_display_name(struct richtext *rt, const char *name)
 }
 
 /* d2m_attachments - every $FILE item as an attachment part */
-static int d2m_attachments(struct d2m *d, struct richtext *rt, GPtrArray *parts)
+static int d2m_attachments(struct d2m *d, struct rt2html *rt, GPtrArray *parts)
 {
 	guint   i;
 
@@ -565,7 +565,7 @@ static char *d2m_ndl_text(const char *s)
 }
 
 /* d2m_ndl - an .ndl attachment for a doclink, as Notes writes them */
-static GMimeObject *d2m_ndl(const struct richtext_doclink *l, int n)
+static GMimeObject *d2m_ndl(const struct rt2html_doclink *l, int n)
 {
 	GString *s = g_string_new("<NDL>\r\n");
 	char   *hint = d2m_ndl_text(l->server), *rem = d2m_ndl_text(l->description);
@@ -603,7 +603,7 @@ static GMimeObject *d2m_text_part(const char *subtype, const char *text)
 }
 
 /* d2m_render_body - the Body items into rt; kind says what they were */
-static int d2m_render_body(struct d2m *d, struct richtext *rt, int *rich)
+static int d2m_render_body(struct d2m *d, struct rt2html *rt, int *rich)
 {
 	guint   i;
 	xmlNodePtr v;
@@ -617,14 +617,14 @@ static int d2m_render_body(struct d2m *d, struct richtext *rt, int *rich)
 			continue;
 		if (dxl_name_is(v, "richtext")) {
 			*rich = 1;
-			if (!richtext_render(rt, v, d->why))
+			if (!rt2html_render(rt, v, d->why))
 				return 0;
 		} else if (dxl_name_is(v, "text") || dxl_name_is(v, "textlist")) {
 			GPtrArray *vals = d2m_values(item);
 			guint   j;
 
 			for (j = 0; j < vals->len; j++)
-				richtext_append_text(rt, g_ptr_array_index(vals, j));
+				rt2html_append_text(rt, g_ptr_array_index(vals, j));
 			g_ptr_array_free(vals, TRUE);
 		} else if (dxl_name_is(v, "rawitemdata")) {
 			t = d2m_prop(v, "type");
@@ -641,7 +641,7 @@ static int d2m_render_body(struct d2m *d, struct richtext *rt, int *rich)
 /* d2m_memo - a memo with a rich text or text Body */
 static GMimeObject *d2m_memo(struct d2m *d)
 {
-	struct richtext *rt = richtext_new();
+	struct rt2html *rt = rt2html_new();
 	GPtrArray *parts = g_ptr_array_new_with_free_func(g_object_unref);
 	GMimeObject *body = NULL, *html_part;
 	GMimeMultipart *alt, *mixed;
@@ -663,7 +663,7 @@ static GMimeObject *d2m_memo(struct d2m *d)
 		body = d2m_text_part("plain", rt->plain->str);
 		g_mime_multipart_add(alt, body);
 		g_object_unref(body);
-		html = richtext_html(rt);
+		html = rt2html_html(rt);
 		html_part = d2m_text_part("html", html);
 		g_mime_multipart_add(alt, html_part);
 		g_object_unref(html_part);
@@ -683,7 +683,7 @@ static GMimeObject *d2m_memo(struct d2m *d)
 	d->out->attachments = (int)parts->len;
 out:
 	g_ptr_array_free(parts, TRUE);
-	richtext_free(rt);
+	rt2html_free(rt);
 	return body;
 }
 
@@ -998,7 +998,7 @@ static void d2m_global_8bit(GMimeMessage *msg)
 /* d2m_report - multipart/report from a report form */
 static GMimeObject *d2m_report(struct d2m *d, const char *form)
 {
-	struct richtext *rt = richtext_new();
+	struct rt2html *rt = rt2html_new();
 	GString *text = g_string_new(NULL), *fields = g_string_new(NULL);
 	GPtrArray *rcpts = d2m_values(d2m_find(d, "IntendedRecipient"));
 	GPtrArray *reasons = d2m_values(d2m_find(d, "FailureReason"));
@@ -1079,7 +1079,7 @@ static GMimeObject *d2m_report(struct d2m *d, const char *form)
 	g_object_unref(part);
 	d->out->kind = mdn ? "mdn" : "dsn";
 out:
-	richtext_free(rt);
+	rt2html_free(rt);
 	g_string_free(text, TRUE);
 	g_string_free(fields, TRUE);
 	g_ptr_array_free(rcpts, TRUE);

@@ -10,11 +10,11 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "address.h"
-#include "bounce.h"
-#include "envelope.h"
-#include "inbound.h"
-#include "msg.h"
+#include "util/msg.h"
+#include "global/address.h"
+#include "global/bounce.h"
+#include "global/envelope.h"
+#include "inbound/inbound.h"
 
 #define INBOUND_LIST_MAX	1000	/* addresses in one header */
 

@@ -47,9 +47,9 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "addrmap.h"
-#include "conf.h"
-#include "stage.h"
+#include "global/addrmap.h"
+#include "global/conf.h"
+#include "global/stage.h"
 
 #define INBOUND_NOTES_HEADER	"X-Lme-Notes-"
 #define INBOUND_HEADER_PREFIX	"X-Lme-"

@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "bounce.h"
-#include "envelope.h"
-#include "msg.h"
-#include "mtsin.h"
-#include "submit.h"
+#include "util/msg.h"
+#include "global/bounce.h"
+#include "global/envelope.h"
+#include "inbound/mtsin.h"
+#include "inbound/submit.h"
 
 /* mtsin_requeue - the same message with only the recipients in keep,
  * committed into q under the same id, not due before delay seconds */

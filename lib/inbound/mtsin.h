@@ -30,9 +30,9 @@
 
 #include <glib.h>
 
-#include "conf.h"
-#include "spool.h"
-#include "stage.h"
+#include "global/conf.h"
+#include "global/spool.h"
+#include "global/stage.h"
 
 /* mtsin_deliver - submit the claimed message c; reports through mts_in
  * (DSN) or mail_box (NDR) */

@@ -16,7 +16,7 @@
 
 #include <gio/gio.h>
 
-#include "smtpc.h"
+#include "inbound/smtpc.h"
 
 #define SMTPC_BUF	8192
 

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "address.h"
-#include "smtpc.h"
-#include "submit.h"
+#include "global/address.h"
+#include "inbound/smtpc.h"
+#include "inbound/submit.h"
 
 #define SUBMIT_ERR_MAX	512		/* bytes of sendmail's stderr kept */
 

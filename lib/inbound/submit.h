@@ -39,8 +39,8 @@
 #include <sys/types.h>
 #include <glib.h>
 
-#include "conf.h"
-#include "envelope.h"
+#include "global/conf.h"
+#include "global/envelope.h"
 
 #define SUBMIT_CONNECT_TIMEOUT	30	/* seconds */
 #define SUBMIT_TIMEOUT		300	/* seconds, each read or write */

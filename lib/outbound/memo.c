@@ -14,11 +14,11 @@
 
 #include <gmime/gmime.h>
 
-#include "address.h"
-#include "dxl.h"
-#include "memo.h"
-#include "mime2dxl.h"
-#include "msg.h"
+#include "util/msg.h"
+#include "dxl/dxl.h"
+#include "global/address.h"
+#include "outbound/memo.h"
+#include "outbound/mime2dxl.h"
 
 #define MEMO_DEFECTS_LOGGED	5	/* parser warnings logged per message */
 

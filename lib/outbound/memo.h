@@ -48,9 +48,9 @@
 
 #include <glib.h>
 
-#include "addrmap.h"
-#include "conf.h"
-#include "envelope.h"
+#include "global/addrmap.h"
+#include "global/conf.h"
+#include "global/envelope.h"
 
 #define MEMO_VALUE_MAX	8000		/* bytes of one header-derived text */
 #define MEMO_LIST_MAX	1000		/* addresses in one list item */

@@ -12,11 +12,11 @@
 
 #include <gmime/gmime.h>
 
-#include "address.h"
-#include "addrmap.h"
-#include "mexout.h"
-#include "msg.h"
-#include "spool.h"
+#include "util/msg.h"
+#include "global/address.h"
+#include "global/addrmap.h"
+#include "global/spool.h"
+#include "outbound/mexout.h"
 
 struct mexout {
 	GMutex  lock;			/* over everything below */

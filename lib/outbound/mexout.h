@@ -25,8 +25,8 @@
 #include <stdio.h>
 #include <glib.h>
 
-#include "conf.h"
-#include "envelope.h"
+#include "global/conf.h"
+#include "global/envelope.h"
 
 struct mexout;
 

@@ -25,9 +25,9 @@
 
 #include <libmilter/mfapi.h>
 
-#include "mexout_milter.h"
-#include "msg.h"
-#include "spool.h"
+#include "util/msg.h"
+#include "global/spool.h"
+#include "outbound/mexout_milter.h"
 
 #define MM_FIELD_MAX	200		/* longest MTA value in our header */
 #define MM_KEEP_BUF	(1024 * 1024)	/* buffer kept between messages */

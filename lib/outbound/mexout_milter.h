@@ -37,7 +37,7 @@
 
 #include <glib.h>
 
-#include "mexout.h"
+#include "outbound/mexout.h"
 
 /* mexout_milter_start - serve the milter on spec in a thread */
 int     mexout_milter_start(struct mexout *mx, const char *spec, GString *why);

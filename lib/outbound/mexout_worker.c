@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dsn.h"
-#include "mexout_worker.h"
-#include "msg.h"
+#include "util/msg.h"
+#include "global/dsn.h"
+#include "outbound/mexout_worker.h"
 
 /* mw_readyout - write out (with the message from in) to readyout */
 static int mw_readyout(struct stage_ctx *ctx, const struct envelope *out, FILE *in,

@@ -28,8 +28,8 @@
 #ifndef LME_MEXOUT_WORKER_H
 #define LME_MEXOUT_WORKER_H
 
-#include "mexout.h"
-#include "stage.h"
+#include "global/stage.h"
+#include "outbound/mexout.h"
 
 /* mexout_worker_process - one message of mts-out; ctx->data is the
  * struct mexout */

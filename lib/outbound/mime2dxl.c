@@ -14,14 +14,14 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "html2rt.h"
-#include "mime2dxl.h"
-#include "spool.h"
-#include "msg.h"
-#include "rtext.h"
+#include "util/file.h"
+#include "util/msg.h"
+#include "dxl/html2rt.h"
+#include "dxl/rtwrite.h"
+#include "outbound/mime2dxl.h"
 
 #define OK(call) do { if ((call) < 0) m->w->failed = 1; } while (0)
-#define RT(m)	((struct rtext *)(m)->rt)
+#define RT(m)	((struct rtwrite *)(m)->rt)
 
 /* A paragraph of plain text is cut after this many bytes. */
 #define M2D_PAR_MAX	16000
@@ -233,47 +233,47 @@ static void m2d_place(struct mime2dxl *m, GMimeObject *obj)
 	const char *name = m2d_attach(m, obj);
 
 	if (name)
-		rtext_attachment(RT(m), name);
+		rtwrite_attachment(RT(m), name);
 }
 
 /* m2d_plain - text as paragraphs: lines joined by breaks, blank lines
  * kept as empty paragraphs */
 static void m2d_plain(struct mime2dxl *m, const char *text, gsize len)
 {
-	struct rtext *rt = RT(m);
+	struct rtwrite *rt = RT(m);
 	const char *p = text, *end = text + len, *eol, *cut;
 	gsize   inpar = 0;
 
-	rtext_par(rt, RTEXT_PAR_NORMAL);
+	rtwrite_par(rt, RTWRITE_PAR_NORMAL);
 	while (p < end) {
 		for (eol = p; eol < end && *eol != '\n' && *eol != '\r'; eol++)
 			;
 		if (eol == p) {
-			rtext_empty_par(rt);
+			rtwrite_empty_par(rt);
 			inpar = 0;
 		} else {
 			if (inpar && inpar + (gsize)(eol - p) > M2D_PAR_MAX) {
-				rtext_par(rt, RTEXT_PAR_NORMAL);
+				rtwrite_par(rt, RTWRITE_PAR_NORMAL);
 				inpar = 0;
 			} else if (inpar) {
-				rtext_break(rt);
+				rtwrite_break(rt);
 			}
 			while (eol - p > M2D_PAR_MAX) {	/* one very long line */
 				cut = g_utf8_find_prev_char(p, p + M2D_PAR_MAX);
 				if (!cut || cut <= p)
 					cut = p + M2D_PAR_MAX;
-				rtext_run(rt, p, cut - p, 0, NULL);
-				rtext_par(rt, RTEXT_PAR_NORMAL);
+				rtwrite_run(rt, p, cut - p, 0, NULL);
+				rtwrite_par(rt, RTWRITE_PAR_NORMAL);
 				p = cut;
 			}
-			rtext_run(rt, p, eol - p, 0, NULL);
+			rtwrite_run(rt, p, eol - p, 0, NULL);
 			inpar += (gsize)(eol - p) + 1;
 		}
 		if (eol < end && *eol == '\r' && eol + 1 < end && eol[1] == '\n')
 			eol++;
 		p = eol + 1;
 	}
-	rtext_par(rt, RTEXT_PAR_NORMAL);
+	rtwrite_par(rt, RTWRITE_PAR_NORMAL);
 }
 
 /* m2d_cid - html2rt's callback: the related part with this Content-ID */
@@ -510,7 +510,7 @@ static FILE *m2d_tmpfile(void)
 		errno = ENOENT;
 		return NULL;
 	}
-	return spool_tmpfile(m2d_scratch_dir);
+	return file_scratch(m2d_scratch_dir);
 }
 
 /* m2d_tmp_stream - obj serialized into an unlinked temporary file */
@@ -639,7 +639,7 @@ static void m2d_att_free(gpointer p)
 
 int mime2dxl_body(struct mime2dxl *m, GMimeMessage *msg, GString *why)
 {
-	struct rtext rt;
+	struct rtwrite rt;
 	GMimeObject *body = g_mime_message_get_mime_part(msg);
 	guint   i;
 	int     ok = 1;
@@ -650,10 +650,10 @@ int mime2dxl_body(struct mime2dxl *m, GMimeMessage *msg, GString *why)
 	m->rt = &rt;
 	m->attachments = 0;
 	dxl_item_begin(m->w, "Body", 0);
-	rtext_begin(&rt, m->w);
+	rtwrite_begin(&rt, m->w);
 	if (body)
 		m2d_walk(m, body, 1);
-	rtext_end(&rt);
+	rtwrite_end(&rt);
 	dxl_item_end(m->w);
 	if (m->attachments < 0) {
 		g_string_printf(why, "more than %d attachments", m->max_attachments);

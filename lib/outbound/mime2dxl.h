@@ -53,7 +53,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "dxl.h"
+#include "dxl/dxl.h"
 
 #define MIME2DXL_MAX_INLINE	(8L * 1024 * 1024)	/* larger text parts are attached */
 #define MIME2DXL_NAME_MAX	200			/* bytes of a $FILE name */

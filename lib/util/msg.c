@@ -10,7 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "msg.h"
+#include "util/msg.h"
 
 int msg_verbose;
 static const char *msg_name = "lme";

@@ -10,7 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "perms.h"
+#include "util/perms.h"
 
 /* perms_user - a user's name, or its number */
 static char *perms_user(uid_t uid)

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "perms.h"
-#include "spool.h"
-#include "stats.h"
+#include "util/file.h"
+#include "util/perms.h"
+#include "util/stats.h"
 
 static GHashTable *stats_samples;	/* sample -> double * */
 static time_t stats_written;
@@ -109,7 +109,7 @@ int stats_write(const char *spool, const char *name, GString *why)
 		ok = 0;
 	} else {
 		/* a refused file is replaced by ours; say so once */
-		ok = spool_write_file(path, text->str, text->len, 0600, why) && resumed;
+		ok = file_write(path, text->str, text->len, 0600, why) && resumed;
 	}
 out:
 	g_string_free(text, TRUE);

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "supervise.h"
+#include "util/supervise.h"
 
 /* supervise_child_free - release one entry */
 static void supervise_child_free(gpointer p)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "address.h"
+#include "global/address.h"
 #include "unit.h"
 
 int main(void)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "spool.h"
+#include "global/spool.h"
 
 int main(int argc, char **argv)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "global/conf.h"
 #include "unit.h"
 
 static char *dir;

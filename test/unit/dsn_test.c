@@ -18,8 +18,8 @@
 
 #include <gmime/gmime.h>
 
-#include "dsn.h"
-#include "msg.h"
+#include "util/msg.h"
+#include "global/dsn.h"
 
 struct dsn_case {
 	const char *label;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "dxl.h"
+#include "dxl/dxl.h"
 #include "unit.h"
 
 #define DTD "../shared/reference/domino_9_0_1.dtd"

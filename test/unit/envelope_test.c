@@ -1,6 +1,6 @@
 /* envelope_test - the SMTP-side queue file envelope: round trip,
  * refusal of control characters, truncation. */
-#include "envelope.h"
+#include "global/envelope.h"
 #include "unit.h"
 
 static struct envelope *parse(const char *text, GString *why)

@@ -1,13 +1,13 @@
 /*
- * html2rt_test - HTML and plain rich text through rtext(3) and html2rt(3):
+ * html2rt_test - HTML and plain rich text through rtwrite(3) and html2rt(3):
  * each case renders one HTML text and checks substrings of the DXL.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "html2rt.h"
-#include "rtext.h"
+#include "dxl/html2rt.h"
+#include "dxl/rtwrite.h"
 
 struct test_case {
 	const char *label;
@@ -57,13 +57,13 @@ static char *render(const char *html)
 	size_t  len = 0;
 	FILE   *fp = open_memstream(&buf, &len);
 	struct dxl_writer *w = dxl_writer_new(fp, "document");
-	struct rtext rt;
+	struct rtwrite rt;
 
 	dxl_item_begin(w, "Body", 0);
-	rtext_begin(&rt, w);
+	rtwrite_begin(&rt, w);
 	if (!html2rt_render(&rt, html, strlen(html), cid, NULL))
 		fprintf(stderr, "render failed\n");
-	rtext_end(&rt);
+	rtwrite_end(&rt);
 	dxl_item_end(w);
 	if (!dxl_writer_finish(w))
 		fprintf(stderr, "writer failed\n");
@@ -80,7 +80,7 @@ int main(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (!cases[i].html) {		/* the deep case: html2rt_render() says no */
 			GString *deep = g_string_new(NULL);
-			struct rtext rt;
+			struct rtwrite rt;
 			char   *buf = NULL;
 			size_t  len = 0;
 			FILE   *fp = open_memstream(&buf, &len);
@@ -90,12 +90,12 @@ int main(void)
 			for (k = 0; k < 5000; k++)
 				g_string_append(deep, "<div>");
 			g_string_append(deep, "deep");
-			rtext_begin(&rt, w);
+			rtwrite_begin(&rt, w);
 			if (html2rt_render(&rt, deep->str, deep->len, cid, NULL)) {
 				printf("FAIL %s\n", cases[i].label);
 				failed++;
 			}
-			rtext_end(&rt);
+			rtwrite_end(&rt);
 			dxl_writer_finish(w);
 			fclose(fp);
 			free(buf);

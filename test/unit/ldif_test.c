@@ -2,7 +2,7 @@
  * of every kind of value, folding, comments, and refusal of bad input. */
 #include <stdlib.h>
 
-#include "ldif.h"
+#include "dir/ldif.h"
 #include "unit.h"
 
 /* read_all - parse text; the number of records, -1 on error */

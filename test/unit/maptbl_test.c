@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "maptbl.h"
+#include "dir/maptbl.h"
 #include "unit.h"
 
 static char *dir;

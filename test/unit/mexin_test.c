@@ -6,10 +6,10 @@
 
 #include <gmime/gmime.h>
 
-#include "address.h"
-#include "conf.h"
-#include "inbound.h"
-#include "submit.h"
+#include "global/address.h"
+#include "global/conf.h"
+#include "inbound/inbound.h"
+#include "inbound/submit.h"
 
 static int failures;
 

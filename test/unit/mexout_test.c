@@ -2,7 +2,7 @@
  * NAME
  *	mexout_test 1
  * SUMMARY
- *	table-driven tests of lib/mexout.c helpers and dsn_notify_wants()
+ *	table-driven tests of lib/outbound/mexout.c helpers and dsn_notify_wants()
  * DESCRIPTION
  *	mexout_strip, mexout_clean, mexout_hops and dsn_notify_wants, each
  *	with a table of label, input and wanted result.  Prints one line per
@@ -13,8 +13,8 @@
 
 #include <gmime/gmime.h>
 
-#include "dsn.h"
-#include "mexout.h"
+#include "global/dsn.h"
+#include "outbound/mexout.h"
 
 static int failed, total;
 

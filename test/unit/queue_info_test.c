@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "queue_info.h"
+#include "global/queue_info.h"
 
 static int failed;
 

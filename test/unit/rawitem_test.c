@@ -2,12 +2,12 @@
  * NAME
  *	rawitem_test 1
  * SUMMARY
- *	table-driven tests of lib/rawitem
+ *	table-driven tests of lib/dxl/rawitem
  *--*/
 #include <stdio.h>
 #include <string.h>
 
-#include "rawitem.h"
+#include "dxl/rawitem.h"
 
 static int failures;
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "global/spool.h"
 #include "unit.h"
 
 #define NS_LAST_PID "/proc/sys/kernel/ns_last_pid"

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "global/spool.h"
 #include "unit.h"
 
 #define BODY "Subject: test\n\nthe whole message, to the last byte.\n"

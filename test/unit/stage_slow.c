@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "msg.h"
-#include "spool.h"
-#include "stage.h"
+#include "util/msg.h"
+#include "global/spool.h"
+#include "global/stage.h"
 
 /* slow_sleep - one second, whatever signals arrive meanwhile */
 static void slow_sleep(void)

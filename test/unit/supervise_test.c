@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
-#include "supervise.h"
+#include "util/supervise.h"
 
 static int failed;
 

@@ -1,20 +1,20 @@
 /*++
  * NAME
- *	rtext 3
+ *	rtwrite 3
  * SUMMARY
  *	building a DXL rich text item, paragraph by paragraph
  * DESCRIPTION
- *	See rtext.h.
+ *	See rtwrite.h.
  *--*/
 #include <string.h>
 
-#include "rtext.h"
+#include "dxl/rtwrite.h"
 
 #define XW	(rt->w->xw)
 #define OK(call) do { if ((call) < 0) rt->w->failed = 1; } while (0)
 
-/* rtext_pardef - declare one paragraph style */
-static void rtext_pardef(struct rtext *rt, int id, const char *list, const char *margin)
+/* rtwrite_pardef - declare one paragraph style */
+static void rtwrite_pardef(struct rtwrite *rt, int id, const char *list, const char *margin)
 {
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "pardef"));
 	OK(xmlTextWriterWriteFormatAttribute(XW, BAD_CAST "id", "%d", id));
@@ -25,22 +25,22 @@ static void rtext_pardef(struct rtext *rt, int id, const char *list, const char 
 	OK(xmlTextWriterEndElement(XW));
 }
 
-void rtext_begin(struct rtext *rt, struct dxl_writer *w)
+void rtwrite_begin(struct rtwrite *rt, struct dxl_writer *w)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->w = w;
-	rt->next_def = RTEXT_PAR_NORMAL;
+	rt->next_def = RTWRITE_PAR_NORMAL;
 	rt->at_space = 1;
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "richtext"));
-	rtext_pardef(rt, RTEXT_PAR_NORMAL, NULL, NULL);
-	rtext_pardef(rt, RTEXT_PAR_BULLET, "bullet", "0.5in");
-	rtext_pardef(rt, RTEXT_PAR_NUMBER, "number", "0.5in");
-	rtext_pardef(rt, RTEXT_PAR_QUOTE, NULL, "0.5in");
-	rtext_pardef(rt, RTEXT_PAR_CODE, NULL, NULL);
+	rtwrite_pardef(rt, RTWRITE_PAR_NORMAL, NULL, NULL);
+	rtwrite_pardef(rt, RTWRITE_PAR_BULLET, "bullet", "0.5in");
+	rtwrite_pardef(rt, RTWRITE_PAR_NUMBER, "number", "0.5in");
+	rtwrite_pardef(rt, RTWRITE_PAR_QUOTE, NULL, "0.5in");
+	rtwrite_pardef(rt, RTWRITE_PAR_CODE, NULL, NULL);
 }
 
-/* rtext_link_close - close the open <urllink> */
-static void rtext_link_close(struct rtext *rt)
+/* rtwrite_link_close - close the open <urllink> */
+static void rtwrite_link_close(struct rtwrite *rt)
 {
 	if (rt->link) {
 		OK(xmlTextWriterEndElement(XW));
@@ -49,8 +49,8 @@ static void rtext_link_close(struct rtext *rt)
 	}
 }
 
-/* rtext_open - make sure a paragraph is open */
-static void rtext_open(struct rtext *rt)
+/* rtwrite_open - make sure a paragraph is open */
+static void rtwrite_open(struct rtwrite *rt)
 {
 	if (rt->in_par)
 		return;
@@ -60,10 +60,10 @@ static void rtext_open(struct rtext *rt)
 	rt->at_space = 1;
 }
 
-/* rtext_close - end the open paragraph, if any */
-static void rtext_close(struct rtext *rt)
+/* rtwrite_close - end the open paragraph, if any */
+static void rtwrite_close(struct rtwrite *rt)
 {
-	rtext_link_close(rt);
+	rtwrite_link_close(rt);
 	if (rt->in_par) {
 		OK(xmlTextWriterEndElement(XW));
 		rt->in_par = 0;
@@ -71,19 +71,19 @@ static void rtext_close(struct rtext *rt)
 	rt->at_space = 1;
 }
 
-void rtext_end(struct rtext *rt)
+void rtwrite_end(struct rtwrite *rt)
 {
-	rtext_close(rt);
+	rtwrite_close(rt);
 	OK(xmlTextWriterEndElement(XW));
 }
 
-void rtext_par(struct rtext *rt, int def)
+void rtwrite_par(struct rtwrite *rt, int def)
 {
-	rtext_close(rt);
+	rtwrite_close(rt);
 	rt->next_def = def;
 }
 
-void rtext_run(struct rtext *rt, const char *text, gssize len, int style, const char *href)
+void rtwrite_run(struct rtwrite *rt, const char *text, gssize len, int style, const char *href)
 {
 	GString *st;
 
@@ -91,9 +91,9 @@ void rtext_run(struct rtext *rt, const char *text, gssize len, int style, const 
 		len = (gssize)strlen(text);
 	if (len == 0)
 		return;
-	rtext_open(rt);
+	rtwrite_open(rt);
 	if (rt->link && (!href || strcmp(href, rt->link) != 0))
-		rtext_link_close(rt);
+		rtwrite_link_close(rt);
 	if (href && !rt->link) {
 		OK(xmlTextWriterStartElement(XW, BAD_CAST "urllink"));
 		OK(xmlTextWriterWriteAttribute(XW, BAD_CAST "href", BAD_CAST href));
@@ -101,15 +101,15 @@ void rtext_run(struct rtext *rt, const char *text, gssize len, int style, const 
 	}
 	if (style) {
 		st = g_string_new(NULL);
-		if (style & RTEXT_BOLD)
+		if (style & RTWRITE_BOLD)
 			g_string_append(st, " bold");
-		if (style & RTEXT_ITALIC)
+		if (style & RTWRITE_ITALIC)
 			g_string_append(st, " italic");
-		if (style & RTEXT_UNDERLINE)
+		if (style & RTWRITE_UNDERLINE)
 			g_string_append(st, " underline");
 		OK(xmlTextWriterStartElement(XW, BAD_CAST "run"));
 		OK(xmlTextWriterStartElement(XW, BAD_CAST "font"));
-		if (style & RTEXT_MONO)
+		if (style & RTWRITE_MONO)
 			OK(xmlTextWriterWriteAttribute(XW, BAD_CAST "name", BAD_CAST "Courier New"));
 		if (st->len)
 			OK(xmlTextWriterWriteAttribute(XW, BAD_CAST "style", BAD_CAST st->str + 1));
@@ -123,34 +123,34 @@ void rtext_run(struct rtext *rt, const char *text, gssize len, int style, const 
 	rt->at_space = g_ascii_isspace(text[len - 1]);
 }
 
-void rtext_break(struct rtext *rt)
+void rtwrite_break(struct rtwrite *rt)
 {
-	rtext_open(rt);
+	rtwrite_open(rt);
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "break"));
 	OK(xmlTextWriterEndElement(XW));
 	rt->at_space = 1;
 }
 
-void rtext_empty_par(struct rtext *rt)
+void rtwrite_empty_par(struct rtwrite *rt)
 {
-	rtext_close(rt);
-	rtext_open(rt);
-	rtext_close(rt);
+	rtwrite_close(rt);
+	rtwrite_open(rt);
+	rtwrite_close(rt);
 }
 
-void rtext_rule(struct rtext *rt)
+void rtwrite_rule(struct rtwrite *rt)
 {
-	rtext_close(rt);
-	rtext_open(rt);
+	rtwrite_close(rt);
+	rtwrite_open(rt);
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "horizrule"));
 	OK(xmlTextWriterEndElement(XW));
-	rtext_close(rt);
+	rtwrite_close(rt);
 }
 
-void rtext_attachment(struct rtext *rt, const char *name)
+void rtwrite_attachment(struct rtwrite *rt, const char *name)
 {
-	rtext_link_close(rt);
-	rtext_open(rt);
+	rtwrite_link_close(rt);
+	rtwrite_open(rt);
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "attachmentref"));
 	OK(xmlTextWriterWriteAttribute(XW, BAD_CAST "name", BAD_CAST name));
 	OK(xmlTextWriterWriteAttribute(XW, BAD_CAST "displayname", BAD_CAST name));
@@ -158,11 +158,11 @@ void rtext_attachment(struct rtext *rt, const char *name)
 	rt->at_space = 0;
 }
 
-void rtext_table_begin(struct rtext *rt, int ncols)
+void rtwrite_table_begin(struct rtwrite *rt, int ncols)
 {
 	int     i;
 
-	rtext_close(rt);
+	rtwrite_close(rt);
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "table"));
 	OK(xmlTextWriterWriteAttribute(XW, BAD_CAST "widthtype", BAD_CAST "fitmargins"));
 	for (i = 0; i < ncols; i++) {
@@ -174,36 +174,36 @@ void rtext_table_begin(struct rtext *rt, int ncols)
 	rt->tables++;
 }
 
-void rtext_table_end(struct rtext *rt)
+void rtwrite_table_end(struct rtwrite *rt)
 {
-	rtext_close(rt);
+	rtwrite_close(rt);
 	OK(xmlTextWriterEndElement(XW));
 	rt->tables--;
-	rt->next_def = RTEXT_PAR_NORMAL;
+	rt->next_def = RTWRITE_PAR_NORMAL;
 }
 
-void rtext_row_begin(struct rtext *rt)
+void rtwrite_row_begin(struct rtwrite *rt)
 {
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "tablerow"));
 }
 
-void rtext_row_end(struct rtext *rt)
+void rtwrite_row_end(struct rtwrite *rt)
 {
 	OK(xmlTextWriterEndElement(XW));
 }
 
-void rtext_cell_begin(struct rtext *rt, int cols, int rows)
+void rtwrite_cell_begin(struct rtwrite *rt, int cols, int rows)
 {
 	OK(xmlTextWriterStartElement(XW, BAD_CAST "tablecell"));
 	if (cols > 1)
 		OK(xmlTextWriterWriteFormatAttribute(XW, BAD_CAST "columnspan", "%d", cols));
 	if (rows > 1)
 		OK(xmlTextWriterWriteFormatAttribute(XW, BAD_CAST "rowspan", "%d", rows));
-	rt->next_def = RTEXT_PAR_NORMAL;
+	rt->next_def = RTWRITE_PAR_NORMAL;
 }
 
-void rtext_cell_end(struct rtext *rt)
+void rtwrite_cell_end(struct rtwrite *rt)
 {
-	rtext_close(rt);
+	rtwrite_close(rt);
 	OK(xmlTextWriterEndElement(XW));
 }

@@ -1,10 +1,10 @@
 /*++
  * NAME
- *	richtext 3
+ *	rt2html 3
  * SUMMARY
  *	DXL rich text to text/plain and text/html
  * DESCRIPTION
- *	richtext_render() walks the <richtext> of an item (DXL, any
+ *	rt2html_render() walks the <richtext> of an item (DXL, any
  *	namespace) and builds two renderings at once: plain UTF-8 text and
  *	an HTML document made with libxml2's tree and HTML serializer (so
  *	every text and attribute is escaped by libxml2, never pasted).
@@ -32,19 +32,19 @@
  *	                            dropped)
  *	    anything else           its text content, recursively
  *
- *	The walk is bounded: nesting deeper than RICHTEXT_MAX_DEPTH fails.
+ *	The walk is bounded: nesting deeper than RT2HTML_MAX_DEPTH fails.
  * DIAGNOSTICS
- *	richtext_render() returns 0 and explains in why.
+ *	rt2html_render() returns 0 and explains in why.
  *--*/
-#ifndef LME_RICHTEXT_H
-#define LME_RICHTEXT_H
+#ifndef LME_RT2HTML_H
+#define LME_RT2HTML_H
 
 #include <glib.h>
 #include <libxml/tree.h>
 
-#define RICHTEXT_MAX_DEPTH	64
+#define RT2HTML_MAX_DEPTH	64
 
-struct richtext_doclink {
+struct rt2html_doclink {
 	char   *url;			/* notes://server/replica/view/document */
 	char   *server;			/* as given (canonical), or NULL */
 	char   *replica;		/* 16 hex digits, or NULL */
@@ -53,31 +53,31 @@ struct richtext_doclink {
 	char   *description;		/* or NULL */
 };
 
-struct richtext {
+struct rt2html {
 	GString *plain;			/* text/plain, UTF-8, LF line ends */
 	xmlDocPtr html;			/* an HTML document */
 	xmlNodePtr body;		/* its <body>, to append to */
-	GPtrArray *doclinks;		/* of struct richtext_doclink */
+	GPtrArray *doclinks;		/* of struct rt2html_doclink */
 	GPtrArray *attachrefs;		/* of xmlNode <attachmentref> (borrowed) */
 	int     doclink_text_only;	/* doclinks as their text, no notes:// link */
 };
 
-/* richtext_new - empty renderings */
-struct richtext *richtext_new(void);
-void    richtext_free(struct richtext *rt);
+/* rt2html_new - empty renderings */
+struct rt2html *rt2html_new(void);
+void    rt2html_free(struct rt2html *rt);
 
-/* richtext_render - append the rendering of a <richtext> element */
-int     richtext_render(struct richtext *rt, const xmlNode *richtext, GString *why);
+/* rt2html_render - append the rendering of a <richtext> element */
+int     rt2html_render(struct rt2html *rt, const xmlNode *richtext, GString *why);
 
-/* richtext_append_text - append plain text (a <text> item) to both */
-void    richtext_append_text(struct richtext *rt, const char *text);
+/* rt2html_append_text - append plain text (a <text> item) to both */
+void    rt2html_append_text(struct rt2html *rt, const char *text);
 
-/* richtext_html - the HTML document serialized as UTF-8 (g_free) */
-char   *richtext_html(struct richtext *rt);
+/* rt2html_html - the HTML document serialized as UTF-8 (g_free) */
+char   *rt2html_html(struct rt2html *rt);
 
-/* richtext_notes_url - notes://server/replica/view/document from the
+/* rt2html_notes_url - notes://server/replica/view/document from the
  * attributes of a <doclink> (g_free) */
-char   *richtext_notes_url(const char *server, const char *replica, const char *view,
+char   *rt2html_notes_url(const char *server, const char *replica, const char *view,
 			   const char *document);
 
 #endif

@@ -1,14 +1,14 @@
 /*++
  * NAME
- *	richtext_test 1
+ *	rt2html_test 1
  * SUMMARY
- *	tests of lib/richtext: rendering, escaping, notes:// URLs, depth bound
+ *	tests of lib/dxl/rt2html: rendering, escaping, notes:// URLs, depth bound
  *--*/
 #include <stdio.h>
 #include <string.h>
 
-#include "dxl.h"
-#include "richtext.h"
+#include "dxl/dxl.h"
+#include "dxl/rt2html.h"
 
 static int failures;
 
@@ -16,18 +16,18 @@ static int failures;
 	failures++; } } while (0)
 
 /* render - plain and HTML of a <richtext> given as XML; NULL if it fails */
-static struct richtext *render(const char *xml, char **html)
+static struct rt2html *render(const char *xml, char **html)
 {
 	GString *why = g_string_new(NULL);
 	xmlDocPtr doc = dxl_parse_memory(xml, strlen(xml), why);
-	struct richtext *rt = richtext_new();
-	int     ok = doc && richtext_render(rt, xmlDocGetRootElement(doc), why);
+	struct rt2html *rt = rt2html_new();
+	int     ok = doc && rt2html_render(rt, xmlDocGetRootElement(doc), why);
 
-	*html = ok ? richtext_html(rt) : NULL;
+	*html = ok ? rt2html_html(rt) : NULL;
 	xmlFreeDoc(doc);
 	g_string_free(why, TRUE);
 	if (!ok) {
-		richtext_free(rt);
+		rt2html_free(rt);
 		return NULL;
 	}
 	return rt;
@@ -36,7 +36,7 @@ static struct richtext *render(const char *xml, char **html)
 static void test_render(void)
 {
 	char   *html;
-	struct richtext *rt;
+	struct rt2html *rt;
 	GString *deep;
 	int     i;
 
@@ -49,7 +49,7 @@ static void test_render(void)
 		CHECK(strstr(html, "<span style=\"color:#FF0000;\"><b><u>b</u></b></span>") != NULL);
 		CHECK(strstr(html, "javascript") == NULL);	/* not a link */
 		CHECK(strstr(html, "<a href") == NULL);	/* a quote in the URL: no link */
-		richtext_free(rt);
+		rt2html_free(rt);
 		g_free(html);
 	}
 	/* hostile font attributes are dropped, never pasted */
@@ -57,7 +57,7 @@ static void test_render(void)
 		    "</par></richtext>", &html);
 	CHECK(rt && strstr(html, "style") == NULL);
 	if (rt) {
-		richtext_free(rt);
+		rt2html_free(rt);
 		g_free(html);
 	}
 	/* list paragraphs: consecutive items share a list */
@@ -68,15 +68,15 @@ static void test_render(void)
 	CHECK(rt && strstr(html, "<ul>\n<li>b</li>\n<li>c</li>\n</ul>") != NULL);
 	CHECK(rt && strstr(html, "<ol>\n<li>d</li>\n<li>e</li>\n</ol>") != NULL);
 	if (rt) {
-		richtext_free(rt);
+		rt2html_free(rt);
 		g_free(html);
 	}
 	/* nesting beyond the bound fails */
 	deep = g_string_new("<richtext><par>");
-	for (i = 0; i < RICHTEXT_MAX_DEPTH + 5; i++)
+	for (i = 0; i < RT2HTML_MAX_DEPTH + 5; i++)
 		g_string_append(deep, "<run>");
 	g_string_append(deep, "x");
-	for (i = 0; i < RICHTEXT_MAX_DEPTH + 5; i++)
+	for (i = 0; i < RT2HTML_MAX_DEPTH + 5; i++)
 		g_string_append(deep, "</run>");
 	g_string_append(deep, "</par></richtext>");
 	CHECK(render(deep->str, &html) == NULL);
@@ -87,11 +87,11 @@ static void test_url(void)
 {
 	char   *u;
 
-	u = richtext_notes_url("CN=Mail 1/O=Acme", "86258E8000474322", NULL,
+	u = rt2html_notes_url("CN=Mail 1/O=Acme", "86258E8000474322", NULL,
 			       "ABCDEF0123456789ABCDEF0123456789");
 	CHECK(strcmp(u, "notes://Mail%201/86258E8000474322/0/ABCDEF0123456789ABCDEF0123456789") == 0);
 	g_free(u);
-	u = richtext_notes_url(NULL, "86258E8000474322", NULL, NULL);
+	u = rt2html_notes_url(NULL, "86258E8000474322", NULL, NULL);
 	CHECK(strcmp(u, "notes:///86258E8000474322") == 0);
 	g_free(u);
 }

@@ -1,10 +1,10 @@
 /*++
  * NAME
- *	richtext 3
+ *	rt2html 3
  * SUMMARY
  *	DXL rich text to text/plain and text/html
  * DESCRIPTION
- *	See richtext.h.  The HTML is a libxml2 tree: text goes in with
+ *	See rt2html.h.  The HTML is a libxml2 tree: text goes in with
  *	xmlNodeAddContent() and attributes with xmlNewProp(), and libxml2's
  *	HTML serializer escapes both on output.
  *--*/
@@ -12,11 +12,11 @@
 
 #include <libxml/HTMLtree.h>
 
-#include "dxl.h"
-#include "richtext.h"
+#include "dxl/dxl.h"
+#include "dxl/rt2html.h"
 
 struct rt_walk {
-	struct richtext *rt;
+	struct rt2html *rt;
 	GString *why;
 	int     depth;
 	int     failed;
@@ -27,7 +27,7 @@ struct rt_walk {
 
 static void rt_block(struct rt_walk *w, const xmlNode *node, xmlNodePtr out);
 static void rt_inline(struct rt_walk *w, const xmlNode *node, xmlNodePtr out);
-static void rt_walk_init(struct rt_walk *w, struct richtext *rt, GString *why);
+static void rt_walk_init(struct rt_walk *w, struct rt2html *rt, GString *why);
 
 /* rt_prop - an attribute's value (g_free), or NULL */
 static char *rt_prop(const xmlNode *node, const char *name)
@@ -63,9 +63,9 @@ static char *rt_hex(const char *s, size_t n)
 	return g_string_free(h, FALSE);
 }
 
-struct richtext *richtext_new(void)
+struct rt2html *rt2html_new(void)
 {
-	struct richtext *rt = g_new0(struct richtext, 1);
+	struct rt2html *rt = g_new0(struct rt2html, 1);
 	xmlNodePtr root, head;
 
 	rt->plain = g_string_new(NULL);
@@ -81,8 +81,8 @@ struct richtext *richtext_new(void)
 	return rt;
 }
 
-/* richtext_doclink_free - one doclink */
-static void richtext_doclink_free(struct richtext_doclink *d)
+/* rt2html_doclink_free - one doclink */
+static void rt2html_doclink_free(struct rt2html_doclink *d)
 {
 	g_free(d->url);
 	g_free(d->server);
@@ -93,19 +93,19 @@ static void richtext_doclink_free(struct richtext_doclink *d)
 	g_free(d);
 }
 
-void richtext_free(struct richtext *rt)
+void rt2html_free(struct rt2html *rt)
 {
 	if (!rt)
 		return;
 	g_string_free(rt->plain, TRUE);
 	xmlFreeDoc(rt->html);
-	g_ptr_array_foreach(rt->doclinks, (GFunc)(void (*)(void))richtext_doclink_free, NULL);
+	g_ptr_array_foreach(rt->doclinks, (GFunc)(void (*)(void))rt2html_doclink_free, NULL);
 	g_ptr_array_free(rt->doclinks, TRUE);
 	g_ptr_array_free(rt->attachrefs, TRUE);
 	g_free(rt);
 }
 
-char   *richtext_notes_url(const char *server, const char *replica, const char *view,
+char   *rt2html_notes_url(const char *server, const char *replica, const char *view,
 			   const char *document)
 {
 	GString *u = g_string_new("notes://");
@@ -149,8 +149,8 @@ static int rt_enter(struct rt_walk *w)
 {
 	if (w->failed)
 		return 0;
-	if (++w->depth > RICHTEXT_MAX_DEPTH) {
-		g_string_printf(w->why, "rich text nested deeper than %d levels", RICHTEXT_MAX_DEPTH);
+	if (++w->depth > RT2HTML_MAX_DEPTH) {
+		g_string_printf(w->why, "rich text nested deeper than %d levels", RT2HTML_MAX_DEPTH);
 		w->failed = 1;
 		return 0;
 	}
@@ -252,7 +252,7 @@ static void rt_link(struct rt_walk *w, const xmlNode *node, xmlNodePtr out, cons
 /* rt_doclink - a <doclink>: a notes:// link, recorded for an .ndl */
 static void rt_doclink(struct rt_walk *w, const xmlNode *node, xmlNodePtr out)
 {
-	struct richtext_doclink *d = g_new0(struct richtext_doclink, 1);
+	struct rt2html_doclink *d = g_new0(struct rt2html_doclink, 1);
 	char   *rep = rt_prop(node, "database"), *view = rt_prop(node, "view");
 	char   *doc = rt_prop(node, "document");
 
@@ -261,7 +261,7 @@ static void rt_doclink(struct rt_walk *w, const xmlNode *node, xmlNodePtr out)
 	d->view = rt_hex(view, 32);
 	d->document = rt_hex(doc, 32);
 	d->description = rt_prop(node, "description");
-	d->url = richtext_notes_url(d->server, d->replica, d->view, d->document);
+	d->url = rt2html_notes_url(d->server, d->replica, d->view, d->document);
 	g_ptr_array_add(w->rt->doclinks, d);
 	if (w->rt->doclink_text_only)
 		rt_inline(w, node, out);
@@ -491,7 +491,7 @@ static void rt_block(struct rt_walk *w, const xmlNode *node, xmlNodePtr out)
 }
 
 /* rt_walk_init - a walk over rt */
-static void rt_walk_init(struct rt_walk *w, struct richtext *rt, GString *why)
+static void rt_walk_init(struct rt_walk *w, struct rt2html *rt, GString *why)
 {
 	memset(w, 0, sizeof(*w));
 	w->rt = rt;
@@ -499,7 +499,7 @@ static void rt_walk_init(struct rt_walk *w, struct richtext *rt, GString *why)
 	w->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
-int richtext_render(struct richtext *rt, const xmlNode *richtext, GString *why)
+int rt2html_render(struct rt2html *rt, const xmlNode *richtext, GString *why)
 {
 	struct rt_walk w;
 
@@ -509,7 +509,7 @@ int richtext_render(struct richtext *rt, const xmlNode *richtext, GString *why)
 	return !w.failed;
 }
 
-void richtext_append_text(struct richtext *rt, const char *text)
+void rt2html_append_text(struct rt2html *rt, const char *text)
 {
 	struct rt_walk w;
 	xmlNodePtr p = xmlNewChild(rt->body, NULL, BAD_CAST "p", NULL);
@@ -526,7 +526,7 @@ void richtext_append_text(struct richtext *rt, const char *text)
 	g_hash_table_destroy(w.lists);
 }
 
-char   *richtext_html(struct richtext *rt)
+char   *rt2html_html(struct rt2html *rt)
 {
 	xmlChar *buf = NULL;
 	int     len = 0;
