@@ -4,6 +4,9 @@
 #   make run        install what is missing, build, run dispatch in the
 #                   foreground on the in-repo spool/ and lme.conf
 #   make check      install what is missing, build, run every test
+#   make golden     build, rewrite test/golden/ (the converters' expected
+#                   output, checked by test/golden.bats) from what they
+#                   write now: for an intended change, then review the diff
 #   make bench      throughput and memory figures (see README)
 #   make fuzz       libFuzzer targets (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -83,6 +86,9 @@ check: deps
 	@tools/lint
 	@tools/run-tests
 
+golden: all
+	@tools/golden update
+
 bench: deps
 	$(MAKE) all
 	@tools/bench
@@ -109,4 +115,4 @@ clean:
 	rm -f $(PROGS) $(UNITS) lib/*/*.o lib/*/*.a .build-flags
 	rm -rf test/tmp
 
-.PHONY: all deps run check bench fuzz install clean FORCE
+.PHONY: all deps run check golden bench fuzz install clean FORCE
