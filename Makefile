@@ -81,10 +81,12 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/lme/maps
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+		$(DESTDIR)$(PREFIX)/share/lme/maps
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	sed -e 's|^spool = spool$$|spool = /var/spool/lme|' -e 's|^maps = maps$$|maps = /etc/lme/maps|' \
 	    -e '/^# "make run" runs/d' -e '/^# set "user = lme" instead/d' \
 	    -e 's|^allow_root = yes$$|user = lme|' \
