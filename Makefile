@@ -6,6 +6,8 @@
 #   make check      install what is missing, build, run every test
 #   make bench      throughput and memory figures (see README)
 #   make fuzz       libFuzzer targets (clang)
+#   make domino     compile the Domino bridge (contrib/domino) against its
+#                   compile-only stub and run its protocol tests
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 ...   build with ASan+UBSan
 
@@ -79,6 +81,20 @@ bench: deps
 fuzz:
 	@tools/fuzz
 
+# The Domino bridge: javac --release 8 against the stub of lotus.domino
+# (never shipped), then the protocol tests over the fake, without the stub
+# on the class path.  NOTES_JAR=/path/Notes.jar builds against a server's.
+DOMINO   = contrib/domino
+DOMINO_B = $(DOMINO)/build
+JAVAC    = javac --release 8 -Xlint:all -Werror -encoding UTF-8
+domino:
+	@command -v javac >/dev/null || { echo "make domino: javac not installed (tools/install-deps)" >&2; exit 69; }
+	@rm -rf $(DOMINO_B) && mkdir -p $(DOMINO_B)/stub $(DOMINO_B)/classes $(DOMINO_B)/test
+	$(Q)$(if $(NOTES_JAR),:,$(JAVAC) -d $(DOMINO_B)/stub $$(find $(DOMINO)/stub -name '*.java'))
+	$(Q)$(JAVAC) -cp $(if $(NOTES_JAR),$(NOTES_JAR),$(DOMINO_B)/stub) -d $(DOMINO_B)/classes $$(find $(DOMINO)/java -name '*.java')
+	$(Q)$(JAVAC) -cp $(DOMINO_B)/classes -d $(DOMINO_B)/test $$(find $(DOMINO)/test -name '*.java')
+	$(Q)java -cp $(DOMINO_B)/classes:$(DOMINO_B)/test lme.domino.BridgeTest $(CURDIR)/../shared/corpus/dxl
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
@@ -98,6 +114,6 @@ install: all
 
 clean:
 	rm -f $(PROGS) $(UNITS) lib/*.o lib/liblme.a .build-flags
-	rm -rf test/tmp
+	rm -rf test/tmp contrib/domino/build
 
-.PHONY: all deps run check bench fuzz install clean FORCE
+.PHONY: all deps run check bench fuzz domino install clean FORCE
