@@ -9,6 +9,8 @@
 #                   write now: for an intended change, then review the diff
 #   make bench      throughput and memory figures (see README)
 #   make fuzz       libFuzzer targets (clang)
+#   make domino     compile the Domino bridge (contrib/domino) against its
+#                   compile-only stub and run its protocol tests
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 ...   build with ASan+UBSan
 
@@ -96,12 +98,28 @@ bench: deps
 fuzz:
 	@tools/fuzz
 
+# The Domino bridge: javac --release 8 against the stub of lotus.domino
+# (never shipped), then the protocol tests over the fake, without the stub
+# on the class path.  NOTES_JAR=/path/Notes.jar builds against a server's.
+DOMINO   = contrib/domino
+DOMINO_B = $(DOMINO)/build
+JAVAC    = javac --release 8 -Xlint:all -Werror -encoding UTF-8
+domino:
+	@command -v javac >/dev/null || { echo "make domino: javac not installed (tools/install-deps)" >&2; exit 69; }
+	@rm -rf $(DOMINO_B) && mkdir -p $(DOMINO_B)/stub $(DOMINO_B)/classes $(DOMINO_B)/test
+	$(Q)$(if $(NOTES_JAR),:,$(JAVAC) -d $(DOMINO_B)/stub $$(find $(DOMINO)/stub -name '*.java'))
+	$(Q)$(JAVAC) -cp $(if $(NOTES_JAR),$(NOTES_JAR),$(DOMINO_B)/stub) -d $(DOMINO_B)/classes $$(find $(DOMINO)/java -name '*.java')
+	$(Q)$(JAVAC) -cp $(DOMINO_B)/classes -d $(DOMINO_B)/test $$(find $(DOMINO)/test -name '*.java')
+	$(Q)java -cp $(DOMINO_B)/classes:$(DOMINO_B)/test lme.domino.BridgeTest $(CURDIR)/../shared/corpus/dxl
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/lme/maps
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+		$(DESTDIR)$(PREFIX)/share/lme/maps
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	sed -e 's|^spool = spool$$|spool = /var/spool/lme|' -e 's|^maps = maps$$|maps = /etc/lme/maps|' \
 	    -e '/^# "make run" runs/d' -e '/^# set "user = lme" instead/d' \
 	    -e 's|^allow_root = yes$$|user = lme|' \
@@ -113,6 +131,6 @@ install: all
 
 clean:
 	rm -f $(PROGS) $(UNITS) lib/*/*.o lib/*/*.a .build-flags
-	rm -rf test/tmp
+	rm -rf test/tmp contrib/domino/build
 
-.PHONY: all deps run check golden bench fuzz install clean FORCE
+.PHONY: all deps run check golden bench fuzz domino install clean FORCE

@@ -1,0 +1,21 @@
+// Compile-only stub, never shipped or run: the members of the Domino Java API
+// (lotus.domino in Notes.jar) that contrib/domino uses, written from HCL's Domino
+// Designer Java reference (help.hcl-software.com/dom_designer/.../basic/H_*_JAVA.html).
+// A wrong name or type in the bridge fails "make domino".  Build the add-in
+// for a server against that server's own Notes.jar (contrib/domino/README).
+package lotus.domino;
+
+public interface Database extends Base {
+	boolean isOpen() throws NotesException;
+
+	/** Throws NotesException 4091 (NOTES_ERR_BAD_UNID) when no document has it. */
+	Document getDocumentByUNID(String unid) throws NotesException;
+
+	Document getDocumentByID(String noteid) throws NotesException;
+
+	DocumentCollection getAllDocuments() throws NotesException;
+
+	DocumentCollection search(String formula) throws NotesException;
+
+	NoteCollection createNoteCollection(boolean selectAllFlag) throws NotesException;
+}
