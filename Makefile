@@ -43,10 +43,13 @@ LIB_SRC  = $(sort $(wildcard $(addsuffix /*.c,$(addprefix lib/,$(LAYERS)))))
 LIB_OBJ  = $(LIB_SRC:.c=.o)
 LIB_HDR  = $(wildcard lib/*/*.h)
 PROGS    = $(patsubst %.c,%,$(sort $(wildcard bin/*.c)))
+# test/unit: one test program per module; test/bench: the benchmarks'
+# floor and peer programs; test/progs: helper programs the suites drive
 UNIT_SRC = $(sort $(wildcard test/unit/*.c))
 UNITS    = $(UNIT_SRC:.c=)
+TEST_PROGS = $(patsubst %.c,%,$(sort $(wildcard test/bench/*.c test/progs/*.c)))
 
-all: $(ARCHIVES) $(PROGS) $(UNITS)
+all: $(ARCHIVES) $(PROGS) $(UNITS) $(TEST_PROGS)
 
 define layer_archive
 lib/$(1)/lib$(1).a: $(patsubst %.c,%.o,$(sort $(wildcard lib/$(1)/*.c)))
@@ -67,6 +70,14 @@ bin/%: bin/%.c $(ARCHIVES) $(LIB_HDR) .build-flags
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(LDLIBS)
 
 test/unit/%: test/unit/%.c $(ARCHIVES) $(LIB_HDR) test/unit/unit.h .build-flags
+	@$(if $(V),:,echo "  CCLD    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(LDLIBS)
+
+test/bench/%: test/bench/%.c $(ARCHIVES) $(LIB_HDR) .build-flags
+	@$(if $(V),:,echo "  CCLD    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(LDLIBS)
+
+test/progs/%: test/progs/%.c $(ARCHIVES) $(LIB_HDR) .build-flags
 	@$(if $(V),:,echo "  CCLD    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVES) $(LDLIBS)
 
@@ -130,7 +141,7 @@ install: all
 	install -m 644 maps/* $(DESTDIR)$(PREFIX)/share/lme/maps/
 
 clean:
-	rm -f $(PROGS) $(UNITS) lib/*/*.o lib/*/*.a .build-flags
+	rm -f $(PROGS) $(UNITS) $(TEST_PROGS) lib/*/*.o lib/*/*.a .build-flags
 	rm -rf test/tmp contrib/domino/build
 
 .PHONY: all deps run check golden bench fuzz domino install clean FORCE

@@ -398,7 +398,7 @@ stop_dispatch() {
 }
 
 @test "dispatch with a real stage skeleton: SIGHUP reloads it, SIGTERM lets it finish its message" {
-	ln -s "$LME_ROOT/test/unit/stage_slow" "$FB/mexnts"
+	ln -s "$LME_ROOT/test/progs/stage_slow" "$FB/mexnts"
 	start_dispatch
 	wait_for 'grep -q "mexnts\[[0-9]*\]: starting" "$T/log"'
 	kill -HUP "$DPID"

@@ -39,13 +39,13 @@ setup() { lme_setup; }
 	echo "POISON" > "$q/new/1000000000.M1P1Q1.poison"
 	for i in 1 2 3; do echo "message $i" > "$q/new/1000000001.M${i}P1Q1.good"; done
 	for run in 1 2 3 4 5 6 7; do
-		"$LME_ROOT/test/unit/stage_slow" -1 -f 2>>"$T/log" || true
+		"$LME_ROOT/test/progs/stage_slow" -1 -f 2>>"$T/log" || true
 		[ -e "$T/spool/badmail/new/1000000000.M1P1Q1.poison" ] && break
 	done
 	assert_file_exists "$T/spool/badmail/new/1000000000.M1P1Q1.poison"
 	run cat "$T/spool/badmail/new/1000000000.M1P1Q1.poison.reason"
 	assert_output --partial "reason: mexnts died 5 times while working on it"
-	"$LME_ROOT/test/unit/stage_slow" -1 -f 2>>"$T/log"
+	"$LME_ROOT/test/progs/stage_slow" -1 -f 2>>"$T/log"
 	[ "$(ls "$T/spool/mail.box/new" | wc -l)" = 3 ]
 	[ "$(find "$q/new" "$q/cur" -type f ! -name '.*' | wc -l)" = 0 ]
 }

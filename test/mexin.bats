@@ -460,6 +460,6 @@ PY
 }
 
 @test "mexin: unit tests (IMCEA round trip, headers, xtext)" {
-	run "$LME_ROOT/test/unit/mexin_test"
+	run "$LME_ROOT/test/unit/inbound_test"
 	assert_success
 }

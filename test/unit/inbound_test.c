@@ -1,4 +1,4 @@
-/* mexin_test - IMCEA round trip, header rewriting, xtext, SMTP reply
+/* inbound_test - IMCEA round trip, header rewriting, xtext, SMTP reply
  * status codes; exits non-zero on the first failure */
 #include <stdio.h>
 #include <stdlib.h>
