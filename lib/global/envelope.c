@@ -73,9 +73,33 @@ int envelope_write(FILE *fp, const struct envelope *e, GString *why)
 	size_t  i;
 	guint   n;
 
+	/*
+	 * Write nothing that envelope_read() would refuse: a queue file the
+	 * next stage cannot read would go to badmail with no report.
+	 */
 	for (i = 0; i < G_N_ELEMENTS(vals); i++) {
 		if (!env_value_ok(vals[i])) {
 			g_string_printf(why, "envelope value with a control character: refused");
+			return 0;
+		}
+		if (vals[i] && strlen(vals[i]) + sizeof("sender_notes ") > ENVELOPE_LINE_MAX) {
+			g_string_printf(why, "envelope value longer than %d bytes: refused", ENVELOPE_LINE_MAX);
+			return 0;
+		}
+	}
+	if (e->rcpts->len > ENVELOPE_RCPT_MAX) {
+		g_string_printf(why, "more than %d recipients: refused", ENVELOPE_RCPT_MAX);
+		return 0;
+	}
+	for (n = 0; n < e->rcpts->len; n++) {
+		struct env_rcpt *r = g_ptr_array_index(e->rcpts, n);
+		const char *rv[] = {r->smtp, r->notes, r->notify, r->orcpt};
+		size_t  rlen = sizeof("rcpt");
+
+		for (i = 0; i < G_N_ELEMENTS(rv); i++)
+			rlen += rv[i] ? strlen(rv[i]) + sizeof("notify=") : 0;
+		if (rlen > ENVELOPE_LINE_MAX) {
+			g_string_printf(why, "recipient record longer than %d bytes: refused", ENVELOPE_LINE_MAX);
 			return 0;
 		}
 	}

@@ -69,6 +69,28 @@ int main(void)
 	fclose(fp);
 	free(buf);
 
+	/* a record envelope_read() would refuse is never written */
+	{
+		struct envelope *big = envelope_new();
+		char   *longv = g_strnfill(ENVELOPE_LINE_MAX, 'a');
+
+		big->id = g_strdup("x");
+		rc = envelope_add_rcpt(big, "john@notes.example.com", longv);
+		fp = open_memstream(&buf, &len);
+		CHECK(!envelope_write(fp, big, why) && strstr(why->str, "longer than"),
+		      "over-long recipient record refused: %s", why->str);
+		fclose(fp);
+		free(buf);
+		g_ptr_array_set_size(big->rcpts, 0);
+		g_free(big->sender);
+		big->sender = longv;
+		fp = open_memstream(&buf, &len);
+		CHECK(!envelope_write(fp, big, why), "over-long sender refused");
+		fclose(fp);
+		free(buf);
+		envelope_free(big);
+	}
+
 	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
 		r = parse(bad[i].text, why);
 		CHECK(!r && strstr(why->str, bad[i].want), "%s: %s", bad[i].label, why->str);
