@@ -40,6 +40,7 @@
 
 #include "util/msg.h"
 #include "util/stats.h"
+#include "util/text.h"
 #include "global/conf.h"
 #include "global/envelope.h"
 #include "global/privs.h"
@@ -134,7 +135,7 @@ static void mexq_show_envelope(const struct queue_entry *e)
 	char   *p, *t;
 
 	if ((env = envelope_open(e->path, &fp, why)) == NULL) {
-		p = queue_info_printable(why->str);
+		p = text_printable(why->str, 0, 0);
 		printf("envelope-error: %s\n", p);
 		g_free(p);
 		if (fp)
@@ -143,19 +144,19 @@ static void mexq_show_envelope(const struct queue_entry *e)
 		return;
 	}
 	t = mexq_time(env->arrival);
-	p = queue_info_printable(env->sender);
+	p = text_printable(env->sender, 0, 0);
 	printf("arrival: %s\nhops: %d\nsender: <%s>\n", t, env->hops, p);
 	g_free(t);
 	g_free(p);
 	if (env->sender_notes) {
-		p = queue_info_printable(env->sender_notes);
+		p = text_printable(env->sender_notes, 0, 0);
 		printf("sender-notes: %s\n", p);
 		g_free(p);
 	}
 	for (i = 0; i < env->rcpts->len; i++) {
 		const struct env_rcpt *r = g_ptr_array_index(env->rcpts, i);
-		char   *s = queue_info_printable(r->smtp ? r->smtp : "-");
-		char   *o = queue_info_printable(r->notes ? r->notes : "-");
+		char   *s = text_printable(r->smtp ? r->smtp : "-", 0, 0);
+		char   *o = text_printable(r->notes ? r->notes : "-", 0, 0);
 
 		printf("recipient: %s\tnotes=%s%s%s\n", s, o, r->notify ? "\tnotify=" : "",
 		       r->notify ? r->notify : "");
@@ -167,10 +168,9 @@ static void mexq_show_envelope(const struct queue_entry *e)
 		line[strcspn(line, "\r\n")] = 0;
 		if (!*line)
 			break;
-		for (p = line; *p; p++)
-			if ((unsigned char)*p < 0x20 && *p != '\t')
-				*p = '?';
-		printf("%s\n", line);
+		p = text_printable(line, 0, TEXT_TAB);
+		printf("%s\n", p);
+		g_free(p);
 	}
 	envelope_free(env);
 	fclose(fp);

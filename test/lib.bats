@@ -12,6 +12,12 @@ setup() { lme_setup; }
 	assert_output --partial "0 failed"
 }
 
+@test "text: control characters replaced, bounded, UTF-8 made valid and never cut" {
+	run "$LME_ROOT/test/unit/text_test"
+	assert_success
+	assert_output --partial "0 failed"
+}
+
 @test "conf: values, defaults, errors naming file, line and key" {
 	run "$LME_ROOT/test/unit/conf_test"
 	assert_success

@@ -422,7 +422,7 @@ lme_destination_recipient_limit = 50"
 	assert_equal "$(queue_count badmail)" 0
 }
 
-@test "unit: mexout_strip, mexout_clean, mexout_hops, dsn_notify_wants" {
+@test "unit: mexout_strip, text_printable, mexout_hops, dsn_notify_wants" {
 	run "$LME_ROOT/test/unit/mexout_test"
 	assert_success
 	assert_output --regexp "[0-9]+ tests, 0 failed"

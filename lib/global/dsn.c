@@ -25,20 +25,10 @@
 #include <gmime/gmime.h>
 
 #include "util/msg.h"
+#include "util/text.h"
 #include "global/dsn.h"
 
 #define DSN_VALUE_MAX	900		/* longest value copied into a field */
-
-/* dsn_clean - a copy of s fit for one header field line */
-static char *dsn_clean(const char *s)
-{
-	GString *out = g_string_new(NULL);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)(s ? s : ""); *p && out->len < DSN_VALUE_MAX; p++)
-		g_string_append_c(out, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
-	return g_string_free(out, FALSE);
-}
 
 /* dsn_xtext_decode - RFC 3461 xtext ("+2B" -> "+"), cleaned */
 static char *dsn_xtext_decode(const char *s)
@@ -56,7 +46,7 @@ static char *dsn_xtext_decode(const char *s)
 			g_string_append_c(out, *p);
 		}
 	}
-	res = dsn_clean(out->str);
+	res = text_printable(out->str, DSN_VALUE_MAX, 0);
 	g_string_free(out, TRUE);
 	return res;
 }
@@ -120,7 +110,7 @@ static const char *dsn_kind(const char *action, const char **subject)
 static char *dsn_status_fields(const struct envelope *env, GPtrArray *want)
 {
 	GString *s = g_string_new(NULL);
-	char   *host = dsn_clean(g_get_host_name());
+	char   *host = text_printable(g_get_host_name(), DSN_VALUE_MAX, 0);
 	char   *date = dsn_date(env->arrival), *now = dsn_date(time(NULL));
 	guint   i;
 
@@ -134,9 +124,9 @@ static char *dsn_status_fields(const struct envelope *env, GPtrArray *want)
 	g_string_append_printf(s, "Arrival-Date: %s\n", date);
 	for (i = 0; i < want->len; i++) {
 		const struct dsn_rcpt *r = g_ptr_array_index(want, i);
-		char   *addr = dsn_clean(r->addr);
-		char   *status = dsn_clean(r->status ? r->status : "5.0.0");
-		char   *action = dsn_clean(r->action);
+		char   *addr = text_printable(r->addr, DSN_VALUE_MAX, 0);
+		char   *status = text_printable(r->status ? r->status : "5.0.0", DSN_VALUE_MAX, 0);
+		char   *action = text_printable(r->action, DSN_VALUE_MAX, 0);
 
 		g_string_append_c(s, '\n');
 		if (r->orcpt && strchr(r->orcpt, ';')) {
@@ -148,7 +138,7 @@ static char *dsn_status_fields(const struct envelope *env, GPtrArray *want)
 		g_string_append_printf(s, "Final-Recipient: rfc822; %s\n", addr);
 		g_string_append_printf(s, "Action: %s\nStatus: %s\n", action, status);
 		if (r->diag) {
-			char   *d = dsn_clean(r->diag);
+			char   *d = text_printable(r->diag, DSN_VALUE_MAX, 0);
 			int     smtp = g_ascii_isdigit(d[0]) && g_ascii_isdigit(d[1])
 				&& g_ascii_isdigit(d[2]) && (d[3] == ' ' || d[3] == '-');
 
@@ -170,7 +160,7 @@ static char *dsn_status_fields(const struct envelope *env, GPtrArray *want)
 static char *dsn_human(const struct conf *conf, GPtrArray *want, const char *kind)
 {
 	GString *s = g_string_new(NULL);
-	char   *host = dsn_clean(g_get_host_name());
+	char   *host = text_printable(g_get_host_name(), DSN_VALUE_MAX, 0);
 	guint   i;
 
 	g_string_append_printf(s, "This is the mail gateway to Lotus Notes at %s.\n\n", host);
@@ -183,7 +173,8 @@ static char *dsn_human(const struct conf *conf, GPtrArray *want, const char *kin
 		g_string_append(s, "Your message was delivered to the recipients below.\n\n");
 	for (i = 0; i < want->len; i++) {
 		const struct dsn_rcpt *r = g_ptr_array_index(want, i);
-		char   *addr = dsn_clean(r->addr), *diag = dsn_clean(r->diag ? r->diag : r->status);
+		char   *addr = text_printable(r->addr, DSN_VALUE_MAX, 0);
+		char   *diag = text_printable(r->diag ? r->diag : r->status, DSN_VALUE_MAX, 0);
 
 		g_string_append_printf(s, "<%s>: %s\n", addr, diag);
 		g_free(addr);
@@ -282,7 +273,7 @@ static GMimeMessage *dsn_build(const struct conf *conf, const struct envelope *e
 	GMimeMessage *m = g_mime_message_new(TRUE);
 	GMimeMultipart *mp = g_mime_multipart_new_with_subtype("report");
 	char   *from = g_strdup_printf("MAILER-DAEMON@%s", conf->smtp_domain);
-	char   *to = dsn_clean(env->sender);
+	char   *to = text_printable(env->sender, DSN_VALUE_MAX, 0);
 	char   *text, *mid;
 	GDateTime *now = g_date_time_new_now_local();
 	GMimeObject *part;

@@ -17,6 +17,7 @@
 
 #include <libxml/xmlreader.h>
 
+#include "util/text.h"
 #include "global/envelope.h"
 #include "global/queue_info.h"
 #include "global/spool.h"
@@ -46,17 +47,6 @@ int queue_info_is_smtp(const char *name)
 	return strcmp(name, SPOOL_MTS_OUT) == 0 || strcmp(name, SPOOL_READYOUT) == 0
 	    || strcmp(name, SPOOL_READYIN) == 0 || strcmp(name, SPOOL_MTS_IN) == 0
 	    || strcmp(name, SPOOL_BADMAIL) == 0;
-}
-
-char   *queue_info_printable(const char *text)
-{
-	char   *copy = g_strdup(text ? text : "");
-	unsigned char *p;
-
-	for (p = (unsigned char *)copy; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return copy;
 }
 
 void queue_info_entry_free(struct queue_entry *e)
@@ -121,7 +111,7 @@ static void queue_info_reason(struct queue_entry *e, const char *dir)
 		if (!slot || *slot)
 			continue;
 		v = strchr(*l, ' ') + 1;
-		*slot = queue_info_printable(v);
+		*slot = text_printable(v, 0, 0);
 	}
 	g_strfreev(lines);
 }
@@ -136,9 +126,9 @@ static void queue_info_envelope(struct queue_entry *e)
 	guint   i;
 
 	if ((env = envelope_open(e->path, &fp, why)) == NULL) {
-		e->error = queue_info_printable(why->str);
+		e->error = text_printable(why->str, 0, 0);
 	} else {
-		e->sender = queue_info_printable(env->sender);
+		e->sender = text_printable(env->sender, 0, 0);
 		for (i = 0; i < env->rcpts->len; i++) {
 			const struct env_rcpt *r = g_ptr_array_index(env->rcpts, i);
 
@@ -148,7 +138,7 @@ static void queue_info_envelope(struct queue_entry *e)
 			}
 			g_string_append_printf(to, "%s%s", i ? ", " : "", r->smtp ? r->smtp : r->notes);
 		}
-		e->rcpts = queue_info_printable(to->str);
+		e->rcpts = text_printable(to->str, 0, 0);
 		envelope_free(env);
 	}
 	if (fp)
@@ -220,9 +210,9 @@ static void queue_info_dxl(struct queue_entry *e)
 	}
 	if (ret < 0)
 		e->error = g_strdup("not a well-formed DXL document");
-	e->sender = val[0]->len ? queue_info_printable(val[0]->str) : NULL;
-	e->rcpts = queue_info_printable(val[1]->len ? val[1]->str : val[2]->str);
-	e->subject = val[3]->len ? queue_info_printable(val[3]->str) : NULL;
+	e->sender = val[0]->len ? text_printable(val[0]->str, 0, 0) : NULL;
+	e->rcpts = text_printable(val[1]->len ? val[1]->str : val[2]->str, 0, 0);
+	e->subject = val[3]->len ? text_printable(val[3]->str, 0, 0) : NULL;
 	for (i = 0; i < G_N_ELEMENTS(want); i++)
 		g_string_free(val[i], TRUE);
 	xmlFreeTextReader(r);

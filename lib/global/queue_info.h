@@ -100,8 +100,4 @@ void    queue_info_stats(const char *root, const char *name, time_t now,
  * in the Prometheus text exposition format */
 void    queue_info_metrics(const char *root, time_t now, GString *out);
 
-/* queue_info_printable - a copy of text safe for a terminal or a
- * tab-separated line: control characters become '?' */
-char   *queue_info_printable(const char *text);
-
 #endif

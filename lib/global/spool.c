@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/text.h"
 #include "global/spool.h"
 
 void    (*spool_test_hook)(const char *step);
@@ -523,25 +524,21 @@ int spool_reject(struct spool_claim *c, struct spool_queue *bad, const char *sta
 	struct spool_writer *w;
 	char    stamp[64];
 	time_t  now = time(NULL);
-	GString *clean = g_string_new(NULL);
-	const char *p;
+	char   *clean = text_printable(reason, SPOOL_REASON_MAX, TEXT_SPACE);
 	GPtrArray *batch;
 	int     committed;
 
-	/* one line, printable: the reason may quote hostile input */
-	for (p = reason; *p && clean->len < 1000; p++)
-		g_string_append_c(clean, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if ((w = spool_create(bad, rid, why)) == NULL) {
 		g_free(rid);
-		g_string_free(clean, TRUE);
+		g_free(clean);
 		spool_claim_free(c);
 		return 0;
 	}
 	fprintf(w->fp, "id: %s\nqueue: %s\nstage: %s\ntime: %s\nreason: %s\n",
-		c->id, c->q->name, stage, stamp, clean->str);
+		c->id, c->q->name, stage, stamp, clean);
 	g_free(rid);
-	g_string_free(clean, TRUE);
+	g_free(clean);
 	/* the reason goes with the message at once, never in a batch */
 	batch = spool_batch;
 	spool_batch = NULL;

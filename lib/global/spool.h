@@ -54,6 +54,7 @@
 #define SPOOL_EXCHANGE_BAD	"exchange.bad"
 
 #define SPOOL_REASON_SUFFIX	".reason"
+#define SPOOL_REASON_MAX	1000		/* bytes of the reason line kept */
 #define SPOOL_CRASH_PREFIX	".crashes."	/* in cur/: deaths on a message */
 #define SPOOL_CRASH_MAX		5
 #define SPOOL_ID_MAX		200

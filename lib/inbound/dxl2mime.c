@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "util/text.h"
 #include "dxl/dxl.h"
 #include "dxl/rawitem.h"
 #include "dxl/rt2html.h"
@@ -170,12 +171,7 @@ static int d2m_is_raw(const xmlNode *item)
  * space, trimmed (g_free) */
 static char *d2m_clean(const char *s)
 {
-	char   *v = g_utf8_make_valid(s, -1), *p;
-
-	for (p = v; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return g_strstrip(v);
+	return g_strstrip(text_printable(s, 0, TEXT_UTF8 | TEXT_SPACE));
 }
 
 /* d2m_header - append NAME: value (cleaned, RFC 2047 when not ASCII) */

@@ -13,6 +13,7 @@
 #include <gmime/gmime.h>
 
 #include "util/msg.h"
+#include "util/text.h"
 #include "global/address.h"
 #include "global/addrmap.h"
 #include "global/spool.h"
@@ -242,16 +243,6 @@ int mexout_hops(const char *msg, size_t len)
 	return hops;
 }
 
-char   *mexout_clean(const char *s, size_t max)
-{
-	GString *out = g_string_new(NULL);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)(s ? s : ""); *p && out->len < max; p++)
-		g_string_append_c(out, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
-	return g_string_free(out, FALSE);
-}
-
 char   *mexout_strip(const char *addr)
 {
 	size_t  len;
@@ -322,7 +313,7 @@ int mexout_enqueue(struct mexout *mx, const char *sender, char **rcpts, int nrcp
 			g_string_printf(why, "bad recipient address");
 			code = EX_DATAERR;
 		} else if ((n = mexout_translates(mx, a)) == NULL) {
-			char   *c = mexout_clean(a, 200);
+			char   *c = text_printable(a, 200, 0);
 
 			g_string_printf(why, "<%s>: recipient does not translate to a Notes address", c);
 			g_free(c);

@@ -73,10 +73,6 @@ int     mexout_store(struct mexout *mx, const struct envelope *env, const char *
 /* mexout_hops - the number of Received: header fields of a message */
 int     mexout_hops(const char *msg, size_t len);
 
-/* mexout_clean - a copy of s fit for a log line or a header field:
- * control characters as '?', at most max bytes (g_free) */
-char   *mexout_clean(const char *s, size_t max);
-
 /* mexout_strip - an address without its angle brackets (g_free); NULL
  * when it is too long or holds a control character */
 char   *mexout_strip(const char *addr);

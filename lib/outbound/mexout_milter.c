@@ -26,6 +26,7 @@
 #include <libmilter/mfapi.h>
 
 #include "util/msg.h"
+#include "util/text.h"
 #include "global/spool.h"
 #include "outbound/mexout_milter.h"
 
@@ -134,7 +135,7 @@ static char *mm_esmtp(char **argv, const char *key)
 
 	for (i = 1; argv[i]; i++)
 		if (!strncasecmp(argv[i], key, kl) && argv[i][kl] == '=')
-			return mexout_clean(argv[i] + kl + 1, 500);
+			return text_printable(argv[i] + kl + 1, 500, 0);
 	return NULL;
 }
 
@@ -202,8 +203,8 @@ static void mm_client(SMFICTX *ctx, struct mm_conn *c)
 
 	g_free(c->client_name);
 	g_free(c->client_addr);
-	c->client_name = mexout_clean(name && *name ? name : "unknown", MM_FIELD_MAX);
-	c->client_addr = mexout_clean(addr && *addr ? addr : "unknown", MM_FIELD_MAX);
+	c->client_name = text_printable(name && *name ? name : "unknown", MM_FIELD_MAX, 0);
+	c->client_addr = text_printable(addr && *addr ? addr : "unknown", MM_FIELD_MAX, 0);
 }
 
 /* mm_helo - remember the HELO name (Postfix has no macro for it) */
@@ -212,7 +213,7 @@ static sfsistat mm_helo(SMFICTX *ctx, char *helo)
 	struct mm_conn *c = mm_conn_get(ctx);
 
 	g_free(c->helo);
-	c->helo = mexout_clean(helo, MM_FIELD_MAX);
+	c->helo = text_printable(helo, MM_FIELD_MAX, 0);
 	return mm_pass(c, SMFIP_NR_HELO);
 }
 
@@ -406,8 +407,8 @@ static char *mm_received(SMFICTX *ctx, struct mm_conn *c, const char *qid)
 		return NULL;
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
-	by = mexout_clean(j && *j ? j : g_get_host_name(), MM_FIELD_MAX);
-	id = mexout_clean(qid, MM_FIELD_MAX);
+	by = text_printable(j && *j ? j : g_get_host_name(), MM_FIELD_MAX, 0);
+	id = text_printable(qid, MM_FIELD_MAX, 0);
 	res = g_strdup_printf("Received: from %s (%s [%s])\n\tby %s (lme mexout) with SMTP id %s;\n\t%s\n",
 			      c->helo ? c->helo : c->client_name, c->client_name, c->client_addr,
 			      by, id, date);

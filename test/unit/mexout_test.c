@@ -4,7 +4,8 @@
  * SUMMARY
  *	table-driven tests of lib/outbound/mexout.c helpers and dsn_notify_wants()
  * DESCRIPTION
- *	mexout_strip, mexout_clean, mexout_hops and dsn_notify_wants, each
+ *	mexout_strip, text_printable (as the milter calls it), mexout_hops
+ *	and dsn_notify_wants, each
  *	with a table of label, input and wanted result.  Prints one line per
  *	failure and "N tests, N failed"; exits 1 on any failure.
  *--*/
@@ -13,6 +14,7 @@
 
 #include <gmime/gmime.h>
 
+#include "util/text.h"
 #include "global/dsn.h"
 #include "outbound/mexout.h"
 
@@ -90,7 +92,7 @@ int main(void)
 		g_free(longaddr);
 	}
 	for (i = 0; i < G_N_ELEMENTS(cleans); i++) {
-		char   *got = mexout_clean(cleans[i].in, cleans[i].max);
+		char   *got = text_printable(cleans[i].in, cleans[i].max, 0);
 
 		check(cleans[i].label, streq(got, cleans[i].want), got, cleans[i].want);
 		g_free(got);

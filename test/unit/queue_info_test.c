@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/text.h"
 #include "global/queue_info.h"
 
 static int failed;
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
 	size_t  i;
 
 	for (i = 0; i < G_N_ELEMENTS(printable); i++) {
-		p = queue_info_printable(printable[i].in);
+		p = text_printable(printable[i].in, 0, 0);
 		CHECK_STR("printable", p, printable[i].want);
 		g_free(p);
 	}
