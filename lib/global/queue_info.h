@@ -5,7 +5,7 @@
  *	what is in the spool: listing, lookup and statistics, read-only
  * DESCRIPTION
  *	queue_info_list() lists the messages of one queue of the spool
- *	layout (DESIGN.md): the files in new/ (state "new", or "deferred"
+ *	layout (dispatch(8), mexq(8)): the files in new/ (state "new", or "deferred"
  *	when their modification time, the next attempt, is still ahead) and
  *	in cur/ (state "claimed": a stage is working on it, or died doing
  *	so).  Reason files (ID.reason) are not messages; in badmail and

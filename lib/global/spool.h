@@ -43,7 +43,7 @@
 #include <time.h>
 #include <glib.h>
 
-/* The spool layout of DESIGN.md */
+/* The queues of the spool (dispatch(8) FILES, README "The spool") */
 #define SPOOL_MTS_OUT		"mts-out"
 #define SPOOL_READYOUT		"readyout"
 #define SPOOL_MAIL_BOX		"mail.box"

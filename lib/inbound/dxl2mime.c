@@ -159,7 +159,7 @@ static char *d2m_first(struct d2m *d, const char *name)
 	return s;
 }
 
-/* d2m_is_raw822 - the item's value is rawitemdata (a MIME header item) */
+/* d2m_is_raw - the item's value is rawitemdata (a MIME header item) */
 static int d2m_is_raw(const xmlNode *item)
 {
 	return dxl_name_is(d2m_value(item), "rawitemdata");
@@ -275,7 +275,7 @@ static GDateTime *d2m_datetime(const char *text)
 	return dt;
 }
 
-/* d2m_msgid_ok - a usable Message-ID without its brackets */
+/* d2m_msgid - a usable Message-ID without its brackets */
 static char *d2m_msgid(const char *value)
 {
 	char   *v, *p;
@@ -1116,7 +1116,7 @@ static int d2m_add_rcpt(GPtrArray *rcpts, GHashTable *seen, const char *value)
 	return 1;
 }
 
-/* d2m_rcpt_values - an item's addresses; from a MIME header item, the
+/* d2m_addresses - an item's addresses; from a MIME header item, the
  * addr-specs */
 static GPtrArray *d2m_addresses(const xmlNode *item)
 {

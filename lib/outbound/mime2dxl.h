@@ -75,12 +75,12 @@ struct mime2dxl {
 	void   *rt;
 };
 
-/* mime2dxl_depth - nesting depth of obj (1 for a leaf), counted up to
- * limit + 1 */
 /* mime2dxl_scratch - the directory for scratch files (the spool root):
  * never /tmp */
 void    mime2dxl_scratch(const char *dir);
 
+/* mime2dxl_depth - nesting depth of obj (1 for a leaf), counted up to
+ * limit + 1 */
 int     mime2dxl_depth(GMimeObject *obj, int limit);
 
 /* mime2dxl_body - Body and $FILE items of msg */
