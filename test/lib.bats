@@ -49,3 +49,9 @@ setup() { lme_setup; }
 	[ "$(ls "$T/spool/mail.box/new" | wc -l)" = 3 ]
 	[ "$(find "$q/new" "$q/cur" -type f ! -name '.*' | wc -l)" = 0 ]
 }
+
+@test "file: file_write gives the old content or the new, with its mode; file_scratch leaves no name" {
+	run "$LME_ROOT/test/unit/file_test" "$T"
+	assert_success
+	assert_output --partial "0 failed"
+}
