@@ -55,3 +55,28 @@ setup() { lme_setup; }
 	[ "$(ls "$T/spool/mail.box/new" | wc -l)" = 3 ]
 	[ "$(find "$q/new" "$q/cur" -type f ! -name '.*' | wc -l)" = 0 ]
 }
+
+@test "file: file_write gives the old content or the new, with its mode; file_scratch leaves no name" {
+	run "$LME_ROOT/test/unit/file_test" "$T"
+	assert_success
+	assert_output --partial "0 failed"
+}
+
+@test "msg: Postfix-style lines on stderr, debug only with -v, a bounded line, msg_fatal's exit code" {
+	run "$LME_ROOT/test/unit/msg_test"
+	assert_success
+	assert_output --partial "0 failed"
+}
+
+@test "perms: type, owner and mode of trusted files; why names file, owner and mode" {
+	mkdir -m 700 "$T/perms"
+	run "$LME_ROOT/test/unit/perms_test" "$T/perms"
+	assert_success
+	assert_output --partial "0 failed"
+}
+
+@test "stats: counters go on from the file, gauges do not; metrics grouped; untrusted files left out" {
+	run "$LME_ROOT/test/unit/stats_test" "$T/spool"
+	assert_success
+	assert_output --partial "0 failed"
+}

@@ -41,7 +41,10 @@ int file_write(const char *path, const char *data, size_t len, int mode, GString
 	ssize_t n;
 	size_t  off = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+	/* a stale temporary (a dead process of the same pid) would keep its
+	 * own mode under O_TRUNC: start from a new file */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
 		g_string_printf(why, "create %s: %s", tmp, g_strerror(errno));
 		goto out;
