@@ -109,9 +109,10 @@ out:
 
 int bounce_all(const struct conf *conf, struct spool_queue *mts_in,
 	       struct spool_queue *mail_box, const struct envelope *env,
-	       const char *path, const char *status, const char *diag, GString *why)
+	       const char *path, const char *status, GString *why)
 {
 	GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+	GString *err = g_string_new(NULL);
 	guint   i;
 	int     ok;
 
@@ -120,10 +121,12 @@ int bounce_all(const struct conf *conf, struct spool_queue *mts_in,
 
 		b->rcpt = g_ptr_array_index(env->rcpts, i);
 		b->status = status;
-		b->diag = diag;
+		b->diag = why->str;
 		g_ptr_array_add(list, b);
 	}
-	ok = bounce_report(conf, mts_in, mail_box, env, path, list, why);
+	if ((ok = bounce_report(conf, mts_in, mail_box, env, path, list, err)) == 0)
+		g_string_append_printf(why, "; report not queued: %s", err->str);
+	g_string_free(err, TRUE);
 	g_ptr_array_free(list, TRUE);
 	return ok;
 }

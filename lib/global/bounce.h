@@ -38,10 +38,11 @@ int     bounce_report(const struct conf *conf, struct spool_queue *mts_in,
 		      struct spool_queue *mail_box, const struct envelope *env,
 		      const char *path, GPtrArray *rcpts, GString *why);
 
-/* bounce_all - report every recipient of env with one status and reason
- * (a mail loop, a message refused whole); diag must not be why's text */
+/* bounce_all - report every recipient of env with one status and the
+ * reason in why (a mail loop, a message refused whole); 0 when the report
+ * could not be queued, and why then says so too */
 int     bounce_all(const struct conf *conf, struct spool_queue *mts_in,
 		   struct spool_queue *mail_box, const struct envelope *env,
-		   const char *path, const char *status, const char *diag, GString *why);
+		   const char *path, const char *status, GString *why);
 
 #endif

@@ -91,18 +91,6 @@ int envelope_write(FILE *fp, const struct envelope *e, GString *why)
 		g_string_printf(why, "more than %d recipients: refused", ENVELOPE_RCPT_MAX);
 		return 0;
 	}
-	for (n = 0; n < e->rcpts->len; n++) {
-		struct env_rcpt *r = g_ptr_array_index(e->rcpts, n);
-		const char *rv[] = {r->smtp, r->notes, r->notify, r->orcpt};
-		size_t  rlen = sizeof("rcpt");
-
-		for (i = 0; i < G_N_ELEMENTS(rv); i++)
-			rlen += rv[i] ? strlen(rv[i]) + sizeof("notify=") : 0;
-		if (rlen > ENVELOPE_LINE_MAX) {
-			g_string_printf(why, "recipient record longer than %d bytes: refused", ENVELOPE_LINE_MAX);
-			return 0;
-		}
-	}
 	fprintf(fp, ENVELOPE_MAGIC "\nid %s\narrival %lld\nhops %d\nsender %s\n",
 		e->id ? e->id : "", (long long)e->arrival, e->hops, e->sender ? e->sender : "");
 	if (e->sender_notes)
@@ -117,8 +105,15 @@ int envelope_write(FILE *fp, const struct envelope *e, GString *why)
 		struct env_rcpt *r = g_ptr_array_index(e->rcpts, n);
 		const char *rv[] = {r->smtp, r->notes, r->notify, r->orcpt};
 		const char *rk[] = {"smtp", "notes", "notify", "orcpt"};
+		size_t  rlen = sizeof("rcpt");
 		int     first = 1;
 
+		for (i = 0; i < G_N_ELEMENTS(rv); i++)
+			rlen += rv[i] ? strlen(rv[i]) + sizeof("notify=") : 0;
+		if (rlen > ENVELOPE_LINE_MAX) {
+			g_string_printf(why, "recipient record longer than %d bytes: refused", ENVELOPE_LINE_MAX);
+			return 0;
+		}
 		fputs("rcpt", fp);
 		for (i = 0; i < G_N_ELEMENTS(rv); i++) {
 			if (!rv[i])

@@ -298,15 +298,9 @@ enum stage_result inbound_translate(const struct conf *conf, const struct addrma
 	}
 	if ((hops = inbound_hops(m, env->hops)) > conf->hop_limit) {
 		/* to badmail, and the sender is told, like any rejection */
-		char   *loop = g_strdup_printf("mail loop: %d hops, more than %d", hops, conf->hop_limit);
-
-		if (!bounce_all(conf, mts_in, mail_box, env, path, "5.4.6", loop, why)) {
-			g_string_prepend(why, "mail loop; report not queued: ");
+		g_string_printf(why, "mail loop: %d hops, more than %d", hops, conf->hop_limit);
+		if (!bounce_all(conf, mts_in, mail_box, env, path, "5.4.6", why))
 			r = STAGE_DEFER;
-		} else {
-			g_string_assign(why, loop);
-		}
-		g_free(loop);
 		goto out;
 	}
 	for (i = 0; i < env->rcpts->len; i++) {

@@ -61,15 +61,9 @@ enum stage_result mtsin_deliver(const struct conf *conf, struct spool_claim *c,
 	bounces = g_ptr_array_new_with_free_func(g_free);
 	if (env->hops > conf->hop_limit) {
 		/* to badmail, and the sender is told, like any rejection */
-		char   *loop = g_strdup_printf("mail loop: %d hops, more than %d", env->hops, conf->hop_limit);
-
-		if (!bounce_all(conf, mts_in, mail_box, env, c->path, "5.4.6", loop, why)) {
-			g_string_prepend(why, "mail loop; report not queued: ");
-		} else {
-			g_string_assign(why, loop);
+		g_string_printf(why, "mail loop: %d hops, more than %d", env->hops, conf->hop_limit);
+		if (bounce_all(conf, mts_in, mail_box, env, c->path, "5.4.6", why))
 			r = STAGE_REJECT;
-		}
-		g_free(loop);
 		goto out;
 	}
 	if (env->rcpts->len == 0) {
